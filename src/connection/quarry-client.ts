@@ -1,0 +1,190 @@
+import { createRequire } from 'node:module'
+import { performance } from 'node:perf_hooks'
+import type { Knex } from 'knex'
+import type { Dialect } from '../dialects/dialect.js'
+import { ConnectionError, QuarryError, QueryTimeoutError } from '../errors/index.js'
+
+const require = createRequire(import.meta.url)
+
+/** What `db.on('query', …)` receives for every statement sent. */
+export interface QueryEvent {
+  sql: string
+  bindings: readonly unknown[]
+  durationMs: number
+  /** The name of the Quarry connection. */
+  connection: string
+  role: 'read' | 'write'
+  /** `host:port` of the server, or the database file. */
+  host?: string
+  /** Set when the statement failed. */
+  error?: Error
+}
+
+/** Per-node settings a Quarry knex client reads from its config. */
+export interface ClientHooks {
+  dialect: Dialect
+  connection: string
+  role: 'read' | 'write'
+  host: string
+  driver: string
+  poolMax: number
+  acquireTimeoutMs: number
+  queryTimeoutMs: number | undefined
+  /** Listeners of the owning database; `active` is false when nobody listens. */
+  events: { active: boolean; emit(event: QueryEvent): void }
+  /** Called after a statement that writes, so a sticky scope reads from the primary. */
+  wrote?(): void
+  /** For a plain read, the client of the replica to run it on; undefined keeps the primary. */
+  pickReader?(builder: unknown): Knex.Client | undefined
+}
+
+interface QueryObject {
+  sql: string
+  bindings?: unknown[]
+  method?: string
+  timeout?: number
+  cancelOnTimeout?: boolean
+}
+
+type KnexClient = Knex.Client & { config: Knex.Config & { quarry: ClientHooks }; transacting?: boolean }
+/** A knex client constructor, as knex's `client` option takes it. */
+export type ClientClass = typeof Knex.Client
+
+const READ_METHODS = new Set(['select', 'first', 'pluck', 'columnInfo'])
+const READ_SQL = /^\s*(select|show|explain|pragma|describe|values)\b/i
+
+/** Reads do not mark a sticky scope as written; anything else does. */
+export function isWriteStatement(query: QueryObject): boolean {
+  if (query.method && query.method !== 'raw') return !READ_METHODS.has(query.method)
+  return !READ_SQL.test(query.sql) && !/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(query.sql)
+}
+
+/** Turns a driver error into Quarry's: constraint kinds, serialization failures, lost connections. */
+export function translateError(hooks: ClientHooks, error: unknown): unknown {
+  if (error instanceof QuarryError) return error
+  const known = hooks.dialect.translateError(error)
+  if (known) return known
+  if (hooks.dialect.isConnectionFailure(error)) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message
+    return new ConnectionError(
+      `Lost the connection "${hooks.connection}" to ${hooks.driver} at ${hooks.host} (${reason})`,
+      { connection: hooks.connection, host: hooks.host, reason },
+      { cause: error },
+    )
+  }
+  return error
+}
+
+const RunnerBase: new (client: Knex.Client, builder: unknown) => {
+  client: KnexClient
+  builder: { _connection?: unknown } | undefined
+  connection: unknown
+  ensureConnection(cb: unknown, params?: unknown): Promise<unknown>
+  query(obj: QueryObject): Promise<unknown>
+} = require('knex/lib/execution/runner.js')
+
+/** Routes plain reads to a replica and reports a statement timeout as `QueryTimeoutError`. */
+class QuarryRunner extends RunnerBase {
+  override async ensureConnection(cb: unknown, params?: unknown): Promise<unknown> {
+    const hooks = this.client.config.quarry
+    if (!this.connection && !this.builder?._connection && !this.client.transacting && hooks.pickReader) {
+      const reader = hooks.pickReader(this.builder)
+      if (reader) this.client = reader as KnexClient
+    }
+    return super.ensureConnection(cb, params)
+  }
+
+  override async query(obj: QueryObject): Promise<unknown> {
+    try {
+      return await super.query(obj)
+    } catch (error) {
+      if ((error as Error)?.name === 'KnexTimeoutError' && obj.timeout) {
+        throw new QueryTimeoutError(obj.timeout, obj.sql, { cause: error })
+      }
+      throw error
+    }
+  }
+}
+
+const subclasses = new WeakMap<ClientClass, ClientClass>()
+
+/**
+ * A dialect's knex client with Quarry's instrumentation: query events with their duration,
+ * driver errors translated, pool and connection failures named, statement timeouts, and read
+ * routing. Dialects pass their knex base client; everything here is dialect-agnostic.
+ */
+export function quarryClient(Base: ClientClass): ClientClass {
+  const cached = subclasses.get(Base)
+  if (cached) return cached
+  const Subclass = class extends (Base as unknown as new (config: Knex.Config) => KnexClient) {
+    override runner(builder: unknown) {
+      return new QuarryRunner(this, builder)
+    }
+
+    override async query(connection: unknown, obj: QueryObject | string): Promise<unknown> {
+      const hooks = this.config.quarry
+      const query: QueryObject = typeof obj === 'string' ? { sql: obj } : obj
+      if (hooks.queryTimeoutMs && query.timeout === undefined && hooks.dialect.supports.cancelQuery) {
+        query.timeout = hooks.queryTimeoutMs
+        query.cancelOnTimeout = true
+      }
+      const started = hooks.events.active ? performance.now() : 0
+      try {
+        const result = await (Base.prototype as unknown as KnexClient).query.call(this, connection, query)
+        if (hooks.wrote && isWriteStatement(query)) hooks.wrote()
+        if (hooks.events.active) this.report(query, started)
+        return result
+      } catch (error) {
+        const translated = translateError(hooks, error)
+        if (hooks.events.active) this.report(query, started, translated as Error)
+        throw translated
+      }
+    }
+
+    report(query: QueryObject, started: number, error?: Error): void {
+      const hooks = this.config.quarry
+      const event: QueryEvent = {
+        sql: query.sql,
+        bindings: query.bindings ?? [],
+        durationMs: performance.now() - started,
+        connection: hooks.connection,
+        role: this.transacting ? 'write' : hooks.role,
+        host: hooks.host,
+      }
+      if (error) event.error = error
+      hooks.events.emit(event)
+    }
+
+    override async acquireConnection(): Promise<unknown> {
+      try {
+        return await (Base.prototype as unknown as KnexClient).acquireConnection.call(this)
+      } catch (error) {
+        throw this.acquireError(error)
+      }
+    }
+
+    acquireError(error: unknown): unknown {
+      if (error instanceof QuarryError) return error
+      const hooks = this.config.quarry
+      const where = `"${hooks.connection}" (${hooks.driver} at ${hooks.host})`
+      if ((error as Error)?.name === 'KnexTimeoutError') {
+        return new ConnectionError(
+          `No free connection in the pool of ${where} after ${hooks.acquireTimeoutMs} ms (pool max ${hooks.poolMax}); ` +
+            'raise pool.max or pool.acquireTimeoutMs, or look for work holding connections',
+          { connection: hooks.connection, host: hooks.host, reason: 'pool timeout' },
+          { cause: error },
+        )
+      }
+      const translated = translateError(hooks, error)
+      if (translated instanceof QuarryError) return translated
+      const reason = (error as { code?: string }).code ?? (error as Error)?.message ?? String(error)
+      return new ConnectionError(`Could not connect to ${where}: ${reason}`, {
+        connection: hooks.connection,
+        host: hooks.host,
+        reason,
+      }, { cause: error })
+    }
+  }
+  subclasses.set(Base, Subclass as unknown as ClientClass)
+  return Subclass as unknown as ClientClass
+}

@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module'
+import type { Knex } from 'knex'
+import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
+import { quarryClient } from '../../connection/quarry-client.js'
+import { type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
+
+const require = createRequire(import.meta.url)
+
+/** MySQL and MariaDB through `mysql2`. */
+export class MysqlDialect implements Dialect {
+  readonly name = 'mysql' as const
+  readonly supports = {
+    returning: false,
+    transactionalDdl: false,
+    advisoryLocks: true,
+    rowLocks: true,
+    isolationLevels: true,
+    cancelQuery: true,
+    nativeUuid: false,
+    nativeJson: true,
+    upsert: true,
+    embedded: false,
+  }
+  readonly maxBindings = 65_535
+
+  knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
+    const settings: Record<string, unknown> = {
+      // Dates are written and read as UTC whatever the process's time zone.
+      timezone: 'Z',
+      charset: 'utf8mb4',
+      supportBigNumbers: true,
+    }
+    if (node.url !== undefined) settings.uri = node.url
+    else Object.assign(settings, networkSettings(node))
+    if (node.ssl !== undefined) settings.ssl = node.ssl
+    return {
+      client: quarryClient(require('knex/lib/dialects/mysql2/index.js')),
+      connection: settings,
+      pool: { min: connection.pool.min, max: connection.pool.max },
+    }
+  }
+
+  translateError(error: unknown) {
+    return translateMysqlError(error)
+  }
+
+  isConnectionFailure(error: unknown): boolean {
+    return isSocketFailure(error) || isMysqlConnectionFailure(error)
+  }
+
+  rawRows(result: unknown): Record<string, unknown>[] {
+    const first = Array.isArray(result) ? result[0] : undefined
+    return Array.isArray(first) ? first : []
+  }
+}

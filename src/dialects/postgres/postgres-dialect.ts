@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module'
+import type { Knex } from 'knex'
+import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
+import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
+import { type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
+
+const require = createRequire(import.meta.url)
+
+/** PostgreSQL through `pg`. */
+export class PostgresDialect implements Dialect {
+  readonly name: Dialect['name'] = 'postgres'
+  readonly supports = {
+    returning: true,
+    transactionalDdl: true,
+    advisoryLocks: true,
+    rowLocks: true,
+    isolationLevels: true,
+    cancelQuery: true,
+    nativeUuid: true,
+    nativeJson: true,
+    upsert: true,
+    embedded: false,
+  }
+  readonly maxBindings = 65_535
+
+  protected knexClientBase(): ClientClass {
+    return require('knex/lib/dialects/postgres/index.js')
+  }
+
+  knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
+    const settings: Record<string, unknown> = { application_name: 'quarry' }
+    if (node.url !== undefined) settings.connectionString = node.url
+    else Object.assign(settings, networkSettings(node))
+    if (node.ssl !== undefined) settings.ssl = node.ssl
+    return {
+      client: quarryClient(this.knexClientBase()),
+      connection: settings,
+      pool: { min: connection.pool.min, max: connection.pool.max },
+      ...(node.searchPath ? { searchPath: node.searchPath } : {}),
+    }
+  }
+
+  translateError(error: unknown) {
+    return translatePostgresError(error)
+  }
+
+  isConnectionFailure(error: unknown): boolean {
+    return isSocketFailure(error) || isPostgresConnectionFailure(error)
+  }
+
+  rawRows(result: unknown): Record<string, unknown>[] {
+    const rows = (result as { rows?: unknown } | undefined)?.rows
+    return Array.isArray(rows) ? rows : []
+  }
+}

@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module'
+import type { Knex } from 'knex'
+import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
+import { quarryClient } from '../../connection/quarry-client.js'
+import type { Dialect } from '../dialect.js'
+import { translateSqliteError } from './sqlite-errors.js'
+
+const require = createRequire(import.meta.url)
+
+interface BetterSqliteDatabase {
+  pragma(source: string): unknown
+}
+
+/**
+ * SQLite through better-sqlite3: WAL journal for files, foreign keys enforced, and a busy timeout
+ * so a second writer waits instead of failing with SQLITE_BUSY.
+ */
+export class SqliteDialect implements Dialect {
+  readonly name: Dialect['name'] = 'sqlite'
+  readonly supports = {
+    returning: true,
+    transactionalDdl: true,
+    advisoryLocks: false,
+    rowLocks: false,
+    isolationLevels: false,
+    cancelQuery: false,
+    nativeUuid: false,
+    nativeJson: false,
+    upsert: true,
+    embedded: true,
+  }
+  // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
+  readonly maxBindings = 32_766
+
+  knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
+    const busyTimeoutMs = connection.busyTimeoutMs
+    const inMemory = node.filename === ':memory:'
+    return {
+      client: quarryClient(require('knex/lib/dialects/better-sqlite3/index.js')),
+      connection: { filename: node.filename! },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        // One writer at a time is all SQLite allows; one connection also keeps :memory: one database.
+        max: 1,
+        afterCreate(db: BetterSqliteDatabase, done: (error: Error | null, db: unknown) => void) {
+          try {
+            db.pragma('foreign_keys = ON')
+            db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+            if (!inMemory) db.pragma('journal_mode = WAL')
+            done(null, db)
+          } catch (error) {
+            done(error as Error, db)
+          }
+        },
+      },
+    }
+  }
+
+  translateError(error: unknown) {
+    return translateSqliteError(error)
+  }
+
+  isConnectionFailure(_error: unknown): boolean {
+    return false
+  }
+
+  rawRows(result: unknown): Record<string, unknown>[] {
+    return Array.isArray(result) ? result : []
+  }
+}
