@@ -1,1 +1,129 @@
-export default async function setup() {}
+import type { TestProject } from 'vitest/node'
+import { connect } from '../../src/index.js'
+import {
+  DEFAULT_URLS,
+  requestedDialects,
+  SERVER_DIALECTS,
+  type ServerDialect,
+  TEST_DATABASE_PREFIX,
+  type TestDialect,
+  URL_ENV,
+} from './servers.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dialects: TestDialect[]
+    serverUrls: Partial<Record<ServerDialect, string>>
+  }
+}
+
+const DOCKER_IMAGES: Record<ServerDialect, { image: string; port: number; env: Record<string, string>; url: (host: string, port: number) => string }> = {
+  postgres: {
+    image: 'postgres:16-alpine',
+    port: 5432,
+    env: { POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'test' },
+    url: (host, port) => `postgres://postgres@${host}:${port}/test`,
+  },
+  mysql: {
+    image: 'mariadb:11',
+    port: 3306,
+    env: { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1', MARIADB_DATABASE: 'test' },
+    url: (host, port) => `mysql://root@${host}:${port}/test`,
+  },
+}
+
+/**
+ * Finds a server for every requested dialect: the URL in its env var, else the local service,
+ * else a container when a Docker engine answers. Without one, the dialect is skipped loudly, and
+ * under CI=true that is a failure instead.
+ */
+export default async function setup(project: TestProject) {
+  const requested = requestedDialects()
+  const available: TestDialect[] = requested.filter((d) => !SERVER_DIALECTS.includes(d as ServerDialect))
+  const serverUrls: Partial<Record<ServerDialect, string>> = {}
+  const skipped: string[] = []
+  const stops: Array<() => Promise<unknown>> = []
+
+  for (const dialect of SERVER_DIALECTS.filter((d) => requested.includes(d))) {
+    const explicit = process.env[URL_ENV[dialect]]
+    let url = explicit ?? DEFAULT_URLS[dialect]
+    let problem = await reach(url)
+    if (problem && !explicit) {
+      const started = await startContainer(dialect)
+      if (started) {
+        url = started.url
+        stops.push(started.stop)
+        problem = await reach(url)
+      }
+    }
+    if (problem) {
+      skipped.push(`${dialect} (${url.replace(/:[^:@/]*@/, ':***@')}: ${problem})`)
+      continue
+    }
+    await dropLeftovers(url)
+    serverUrls[dialect] = url
+    available.push(dialect)
+  }
+
+  if (skipped.length) {
+    const banner = `\n${'!'.repeat(78)}\n!! SKIPPED DIALECTS: ${skipped.join('; ')}\n!! Start the servers, or set ${Object.values(URL_ENV).join(' / ')}, to run them.\n${'!'.repeat(78)}\n`
+    if (process.env.CI === 'true' || process.env.CI === '1') {
+      throw new Error(`CI requires every dialect, but these are unreachable: ${skipped.join('; ')}`)
+    }
+    console.warn(banner)
+    stops.push(async () => console.warn(banner))
+  }
+  console.log(`Dialects under test: ${available.join(', ')}`)
+  project.provide('dialects', available)
+  project.provide('serverUrls', serverUrls)
+
+  return async () => {
+    for (const stop of stops.reverse()) await stop()
+  }
+}
+
+async function reach(url: string): Promise<string | undefined> {
+  try {
+    const db = await connect({ url, connectRetries: 0, pool: { acquireTimeoutMs: 3_000 } })
+    await db.close()
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
+}
+
+/** Databases that a crashed earlier run left behind. */
+async function dropLeftovers(url: string): Promise<void> {
+  const db = await connect(url)
+  try {
+    const postgres = db.connection().config.driver === 'postgres'
+    const rows = postgres
+      ? await db.raw<{ name: string }>('select datname as name from pg_database where datname like ?', [`${TEST_DATABASE_PREFIX}%`])
+      : await db.raw<{ name: string }>('select schema_name as name from information_schema.schemata where schema_name like ?', [`${TEST_DATABASE_PREFIX}%`])
+    for (const { name } of rows) {
+      await db.raw(postgres ? `drop database if exists "${name}" with (force)` : `drop database if exists \`${name}\``)
+    }
+  } finally {
+    await db.close()
+  }
+}
+
+async function startContainer(dialect: ServerDialect): Promise<{ url: string; stop: () => Promise<unknown> } | undefined> {
+  let testcontainers: typeof import('testcontainers')
+  try {
+    testcontainers = await import('testcontainers')
+    await testcontainers.getContainerRuntimeClient()
+  } catch {
+    return undefined
+  }
+  const spec = DOCKER_IMAGES[dialect]
+  console.log(`Starting ${spec.image} through testcontainers for ${dialect}…`)
+  const container = await new testcontainers.GenericContainer(spec.image)
+    .withEnvironment(spec.env)
+    .withExposedPorts(spec.port)
+    .withWaitStrategy(testcontainers.Wait.forListeningPorts())
+    .start()
+  const url = spec.url(container.getHost(), container.getMappedPort(spec.port))
+  for (let i = 0; i < 30 && (await reach(url)); i++) await new Promise((r) => setTimeout(r, 1_000))
+  return { url, stop: () => container.stop() }
+}
