@@ -110,13 +110,13 @@ export function resolveConfig(input: string | ConnectOptions | ConnectionConfig 
     input = url ? url : `sqlite:${DEFAULT_SQLITE_FILE}`
   }
   if (typeof input === 'string') {
-    return { default: 'default', connections: [resolveConnection('default', input, 'url')] }
+    return { default: 'default', connections: [resolveConnection('default', input, '')] }
   }
   if (!isPlainObject(input)) throw new ConfigError('config', 'expected a URL string or an options object')
   if (!('connections' in input)) {
-    return { default: 'default', connections: [resolveConnection('default', input, 'config')] }
+    return { default: 'default', connections: [resolveConnection('default', input, '')] }
   }
-  rejectUnknown(input, ['default', 'connections'], 'config')
+  rejectUnknown(input, ['default', 'connections'], '')
   const options = input as unknown as ConnectOptions
   if (!isPlainObject(options.connections) || Object.keys(options.connections).length === 0) {
     throw new ConfigError('connections', 'expected an object with at least one named connection')
@@ -135,47 +135,47 @@ export function resolveConfig(input: string | ConnectOptions | ConnectionConfig 
 
 function resolveConnection(name: string, input: ConnectionConfig | string, path: string): ResolvedConnection {
   const config: ConnectionConfig = typeof input === 'string' ? { url: input } : input
-  if (!isPlainObject(config)) throw new ConfigError(path, 'expected a URL string or an options object')
+  if (!isPlainObject(config)) throw new ConfigError(path || 'config', 'expected a URL string or an options object')
   rejectUnknown(config, CONNECTION_KEYS, path)
 
   const writeInput = config.write ?? pick(config, NODE_KEYS)
-  const writePath = config.write ? `${path}.write` : path
+  const writePath = config.write ? at(path, 'write') : path
   if (config.write && (config.url !== undefined || config.filename !== undefined || config.host !== undefined)) {
-    throw new ConfigError(writePath, 'give the primary either at the top of the connection or under write, not both')
+    throw new ConfigError(at(path, 'write'), 'give the primary either at the top of the connection or under write, not both')
   }
   const driver = resolveDriver(config.driver, writeInput, path, writePath)
   if (config.read !== undefined && !Array.isArray(config.read)) {
-    throw new ConfigError(`${path}.read`, 'expected an array of replicas ({ url } or { filename })')
+    throw new ConfigError(at(path, 'read'), 'expected an array of replicas ({ url } or { filename })')
   }
-  const pool = resolvePool(config.pool as PoolConfig | undefined, driver, `${path}.pool`)
+  const pool = resolvePool(config.pool as PoolConfig | undefined, driver, at(path, 'pool'))
   const resolved: ResolvedConnection = {
     name,
     driver,
     write: resolveNode(driver, writeInput, writePath),
-    read: (config.read ?? []).map((node, i) => resolveNode(driver, node, `${path}.read[${i}]`)),
-    sticky: optionalBoolean(config.sticky, `${path}.sticky`) ?? false,
+    read: (config.read ?? []).map((node, i) => resolveNode(driver, node, at(path, `read[${i}]`))),
+    sticky: optionalBoolean(config.sticky, at(path, 'sticky')) ?? false,
     pool,
-    queryTimeoutMs: optionalCount(config.queryTimeoutMs, `${path}.queryTimeoutMs`, 1),
-    connectRetries: optionalCount(config.connectRetries, `${path}.connectRetries`, 0) ?? 2,
-    connectRetryDelayMs: optionalCount(config.connectRetryDelayMs, `${path}.connectRetryDelayMs`, 0) ?? 200,
-    busyTimeoutMs: optionalCount(config.busyTimeoutMs, `${path}.busyTimeoutMs`, 0) ?? 5_000,
+    queryTimeoutMs: optionalCount(config.queryTimeoutMs, at(path, 'queryTimeoutMs'), 1),
+    connectRetries: optionalCount(config.connectRetries, at(path, 'connectRetries'), 0) ?? 2,
+    connectRetryDelayMs: optionalCount(config.connectRetryDelayMs, at(path, 'connectRetryDelayMs'), 0) ?? 200,
+    busyTimeoutMs: optionalCount(config.busyTimeoutMs, at(path, 'busyTimeoutMs'), 0) ?? 5_000,
   }
   return resolved
 }
 
 function resolveDriver(declared: unknown, node: NodeConfig, path: string, nodePath: string): DriverName {
   if (declared !== undefined && !DRIVERS.includes(declared as DriverName)) {
-    throw new ConfigError(`${path}.driver`, `unknown driver "${String(declared)}"; expected one of ${DRIVERS.join(', ')}`)
+    throw new ConfigError(at(path, 'driver'), `unknown driver "${String(declared)}"; expected one of ${DRIVERS.join(', ')}`)
   }
-  const fromUrl = typeof node.url === 'string' ? driverOfUrl(node.url, `${nodePath}.url`) : undefined
+  const fromUrl = typeof node.url === 'string' ? driverOfUrl(node.url, at(nodePath, 'url')) : undefined
   if (declared === undefined) {
     if (fromUrl) return fromUrl
     if (node.filename !== undefined) return 'sqlite'
-    throw new ConfigError(`${path}.driver`, `required when no url is given; expected one of ${DRIVERS.join(', ')}`)
+    throw new ConfigError(at(path, 'driver'), `required when no url is given; expected one of ${DRIVERS.join(', ')}`)
   }
   const driver = declared as DriverName
   if (fromUrl && !compatible(driver, fromUrl)) {
-    throw new ConfigError(`${nodePath}.url`, `is a ${fromUrl} URL but the driver is ${driver}`)
+    throw new ConfigError(at(nodePath, 'url'), `is a ${fromUrl} URL but the driver is ${driver}`)
   }
   return driver
 }
@@ -211,11 +211,11 @@ function resolveNode(driver: DriverName, input: NodeConfig | string, path: strin
   if (!isPlainObject(node)) throw new ConfigError(path, 'expected { url } or { filename }')
   rejectUnknown(node, NODE_KEYS, path)
   for (const key of ['url', 'filename', 'host', 'user', 'password', 'database', 'authToken', 'syncUrl'] as const) {
-    if (node[key] !== undefined && typeof node[key] !== 'string') throw new ConfigError(`${path}.${key}`, 'expected a string')
+    if (node[key] !== undefined && typeof node[key] !== 'string') throw new ConfigError(at(path, key), 'expected a string')
   }
-  if (node.port !== undefined && !isPort(node.port)) throw new ConfigError(`${path}.port`, 'expected a port number (1-65535)')
-  if (node.url !== undefined && !compatible(driver, driverOfUrl(node.url, `${path}.url`))) {
-    throw new ConfigError(`${path}.url`, `is not a ${driver} URL`)
+  if (node.port !== undefined && !isPort(node.port)) throw new ConfigError(at(path, 'port'), 'expected a port number (1-65535)')
+  if (node.url !== undefined && !compatible(driver, driverOfUrl(node.url, at(path, 'url')))) {
+    throw new ConfigError(at(path, 'url'), `is not a ${driver} URL`)
   }
   switch (driver) {
     case 'sqlite':
@@ -235,20 +235,20 @@ function sqliteNode(node: NodeConfig, path: string): ResolvedNode {
     filename = rest
   }
   if (!filename) {
-    throw new ConfigError(`${path}.filename`, 'required for the sqlite driver: a file path, or ":memory:"')
+    throw new ConfigError(at(path, 'filename'), 'required for the sqlite driver: a file path, or ":memory:"')
   }
   return { filename, label: filename }
 }
 
 function libsqlNode(node: NodeConfig, path: string): ResolvedNode {
   if (node.url === undefined) {
-    throw new ConfigError(`${path}.url`, 'required for the libsql driver: libsql:file:app.db, libsql::memory:, libsql://host or libsql:https://host')
+    throw new ConfigError(at(path, 'url'), 'required for the libsql driver: libsql:file:app.db, libsql::memory:, libsql://host or libsql:https://host')
   }
   const url = node.url.startsWith('libsql://') ? node.url : node.url.slice('libsql:'.length)
   if (!/^(file:|:memory:$|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(url)) {
-    throw new ConfigError(`${path}.url`, 'not a valid libSQL URL; expected libsql:file:path, libsql::memory:, libsql://host or libsql:https://host')
+    throw new ConfigError(at(path, 'url'), 'not a valid libSQL URL; expected libsql:file:path, libsql::memory:, libsql://host or libsql:https://host')
   }
-  if (url.startsWith('libsql://') || /^(https?|wss?):/.test(url)) parseUrl(url, `${path}.url`)
+  if (url.startsWith('libsql://') || /^(https?|wss?):/.test(url)) parseUrl(url, at(path, 'url'))
   const out: ResolvedNode = { url, label: url.startsWith('file:') || url === ':memory:' ? url : new URL(url).host }
   for (const key of ['authToken', 'syncUrl', 'syncInterval', 'encryptionKey'] as const) {
     if (node[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = node[key]
@@ -260,12 +260,12 @@ function networkNode(driver: DriverName, node: NodeConfig, path: string): Resolv
   const defaultPort = driver === 'mysql' ? 3306 : driver === 'cockroachdb' ? 26257 : 5432
   const out: ResolvedNode = { label: '' }
   if (node.url !== undefined) {
-    const url = parseUrl(node.url, `${path}.url`)
-    if (!url.hostname) throw new ConfigError(`${path}.url`, 'names no host')
+    const url = parseUrl(node.url, at(path, 'url'))
+    if (!url.hostname) throw new ConfigError(at(path, 'url'), 'names no host')
     out.url = driver === 'cockroachdb' ? node.url.replace(/^cockroach(db)?:/i, 'postgres:') : node.url.replace(/^mariadb:/i, 'mysql:')
     out.label = `${url.hostname}:${url.port || defaultPort}`
   } else {
-    if (!node.host) throw new ConfigError(`${path}.url`, `required for the ${driver} driver (or give host, port, user, database)`)
+    if (!node.host) throw new ConfigError(at(path, 'url'), `required for the ${driver} driver (or give host, port, user, database)`)
     for (const key of ['host', 'port', 'user', 'password', 'database'] as const) {
       if (node[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = node[key]
     }
@@ -290,14 +290,14 @@ function resolvePool(input: PoolConfig | undefined, driver: DriverName, path: st
     rejectUnknown(input, POOL_KEYS, path)
   }
   const embedded = driver === 'sqlite' || driver === 'libsql'
-  const min = optionalCount(input?.min, `${path}.min`, 0) ?? (embedded ? 1 : 0)
-  const max = optionalCount(input?.max, `${path}.max`, 1) ?? (embedded ? 1 : 10)
+  const min = optionalCount(input?.min, at(path, 'min'), 0) ?? (embedded ? 1 : 0)
+  const max = optionalCount(input?.max, at(path, 'max'), 1) ?? (embedded ? 1 : 10)
   if (min > max) throw new ConfigError(path, `min (${min}) must not exceed max (${max})`)
   return {
     min,
     max,
-    acquireTimeoutMs: optionalCount(input?.acquireTimeoutMs, `${path}.acquireTimeoutMs`, 1) ?? 10_000,
-    idleTimeoutMs: optionalCount(input?.idleTimeoutMs, `${path}.idleTimeoutMs`, 1) ?? 30_000,
+    acquireTimeoutMs: optionalCount(input?.acquireTimeoutMs, at(path, 'acquireTimeoutMs'), 1) ?? 10_000,
+    idleTimeoutMs: optionalCount(input?.idleTimeoutMs, at(path, 'idleTimeoutMs'), 1) ?? 30_000,
   }
 }
 
@@ -319,10 +319,15 @@ function isPort(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 65_536
 }
 
+/** The path of `key` inside `path`; the top level of a single-connection config has no prefix. */
+function at(path: string, key: string): string {
+  return path ? `${path}.${key}` : key
+}
+
 function rejectUnknown(object: object, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
-      throw new ConfigError(`${path}.${key}`, `unknown option; allowed here: ${allowed.join(', ')}`)
+      throw new ConfigError(at(path, key), `unknown option; allowed here: ${allowed.join(', ')}`)
     }
   }
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
-import { connect, type ConnectionConfig, type Database } from '../../src/index.js'
+import { connect, type ConnectionConfig, type Database, type DialectCapabilities } from '../../src/index.js'
+import { dialectFor } from '../../src/dialects/registry.js'
 import { requestedDialects, TEST_DATABASE_PREFIX, type TestDialect } from './servers.js'
 
 export type { TestDialect }
@@ -12,6 +13,11 @@ export type { TestDialect }
 export function testDialects(): TestDialect[] {
   const available = inject('dialects')
   return requestedDialects().filter((d) => available.includes(d))
+}
+
+/** What a dialect under test can do, known without connecting. */
+export function capabilities(dialect: TestDialect): DialectCapabilities {
+  return dialectFor(dialect).supports
 }
 
 /** A database of its own for one test file: a fresh server database, or a fresh file. */
@@ -90,9 +96,14 @@ export interface DialectContext {
 export function forEachDialect(
   title: string,
   body: (ctx: DialectContext) => void,
-  options: { connect?: Omit<ConnectionConfig, 'url'> } = {},
+  options: {
+    connect?: Omit<ConnectionConfig, 'url'>
+    /** Only the dialects with these capabilities (the others have nothing to test here). */
+    when?: (supports: DialectCapabilities) => boolean
+  } = {},
 ): void {
   for (const dialect of testDialects()) {
+    if (options.when && !options.when(capabilities(dialect))) continue
     describe(`${title} [${dialect}]`, () => {
       let db: Database | undefined
       let target: TestDatabase | undefined
