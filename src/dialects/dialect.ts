@@ -31,6 +31,23 @@ export interface DialectCapabilities {
   embedded: boolean
 }
 
+/** The SQL types the schema builder picks where databases differ. */
+export interface ColumnTypes {
+  /** `t.json()`: `jsonb`, `json`, or `text` where there is no JSON type. */
+  json: string
+  /** `t.uuid()`: a native `uuid`, else `char(36)` or `text`. */
+  uuid: string
+}
+
+/** Select expressions (with `?` placeholders) for a session-level advisory lock. */
+export interface AdvisoryLockSql {
+  /** Takes the lock without waiting; selects a truthy value when it was taken. */
+  tryAcquire: string
+  /** Releases the lock taken by `tryAcquire` on the same session. */
+  release: string
+  bindings: readonly string[]
+}
+
 /**
  * One database family: how to open it through knex, what it can do, and how its driver's errors
  * map onto Quarry's. A dialect holds every difference between databases.
@@ -48,6 +65,12 @@ export interface Dialect {
   isConnectionFailure(error: unknown): boolean
   /** The rows of a `knex.raw()` result, whatever shape the driver gives. */
   rawRows(result: unknown): Record<string, unknown>[]
+  /** The column types behind the schema builder's `json()` and `uuid()`. */
+  readonly columnTypes: ColumnTypes
+  /** Lists the current database's own base tables: one row per table, in a `name` column. */
+  readonly listTablesSql: string
+  /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */
+  advisoryLock?(name: string): AdvisoryLockSql
 }
 
 /** Reads a string property off an unknown error value. */

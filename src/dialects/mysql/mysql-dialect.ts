@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { quarryClient } from '../../connection/quarry-client.js'
-import { type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
 
 const require = createRequire(import.meta.url)
@@ -23,6 +23,15 @@ export class MysqlDialect implements Dialect {
     embedded: false,
   }
   readonly maxBindings = 65_535
+  readonly columnTypes = { json: 'json', uuid: 'char(36)' }
+  readonly listTablesSql =
+    "select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'"
+
+  /** GET_LOCK names are server-wide, so the database's name is part of the lock's. */
+  advisoryLock(name: string): AdvisoryLockSql {
+    const key = "concat(?, ':', database())"
+    return { tryAcquire: `get_lock(${key}, 0)`, release: `release_lock(${key})`, bindings: [name] }
+  }
 
   knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
     const settings: Record<string, unknown> = {

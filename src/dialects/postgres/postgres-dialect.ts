@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
-import { type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
 
 const require = createRequire(import.meta.url)
@@ -23,6 +23,13 @@ export class PostgresDialect implements Dialect {
     embedded: false,
   }
   readonly maxBindings = 65_535
+  readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
+  readonly listTablesSql = 'select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()'
+
+  /** Advisory locks are per database already; the key is a hash of the name. */
+  advisoryLock(name: string): AdvisoryLockSql {
+    return { tryAcquire: 'pg_try_advisory_lock(hashtext(?))', release: 'pg_advisory_unlock(hashtext(?))', bindings: [name] }
+  }
 
   protected knexClientBase(): ClientClass {
     return require('knex/lib/dialects/postgres/index.js')

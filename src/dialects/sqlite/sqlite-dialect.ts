@@ -31,6 +31,9 @@ export class SqliteDialect implements Dialect {
   }
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
   readonly maxBindings = 32_766
+  // A declared type without TEXT/CHAR would give the column numeric affinity and turn '12' into 12.
+  readonly columnTypes = { json: 'text', uuid: 'text' }
+  readonly listTablesSql = "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'"
 
   knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
     const busyTimeoutMs = connection.busyTimeoutMs
