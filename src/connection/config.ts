@@ -50,6 +50,8 @@ export interface ConnectionConfig extends NodeConfig {
   connectRetryDelayMs?: number
   /** SQLite and libSQL: how long a writer waits for another's lock. */
   busyTimeoutMs?: number
+  /** How long a failed replica stays out of rotation before a ping may bring it back. */
+  replicaRecheckMs?: number
 }
 
 /** The full form of `connect()`'s argument. */
@@ -75,6 +77,7 @@ export interface ResolvedConnection {
   connectRetries: number
   connectRetryDelayMs: number
   busyTimeoutMs: number
+  replicaRecheckMs: number
 }
 
 export interface ResolvedConfig {
@@ -90,7 +93,7 @@ const NODE_KEYS = [
 ] as const
 const CONNECTION_KEYS = [
   ...NODE_KEYS, 'driver', 'write', 'read', 'sticky', 'pool', 'queryTimeoutMs', 'connectRetries',
-  'connectRetryDelayMs', 'busyTimeoutMs',
+  'connectRetryDelayMs', 'busyTimeoutMs', 'replicaRecheckMs',
 ] as const
 const POOL_KEYS = ['min', 'max', 'acquireTimeoutMs', 'idleTimeoutMs'] as const
 
@@ -159,6 +162,7 @@ function resolveConnection(name: string, input: ConnectionConfig | string, path:
     connectRetries: optionalCount(config.connectRetries, at(path, 'connectRetries'), 0) ?? 2,
     connectRetryDelayMs: optionalCount(config.connectRetryDelayMs, at(path, 'connectRetryDelayMs'), 0) ?? 200,
     busyTimeoutMs: optionalCount(config.busyTimeoutMs, at(path, 'busyTimeoutMs'), 0) ?? 5_000,
+    replicaRecheckMs: optionalCount(config.replicaRecheckMs, at(path, 'replicaRecheckMs'), 1) ?? 5_000,
   }
   return resolved
 }

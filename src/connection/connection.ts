@@ -52,6 +52,8 @@ export class Connection {
   readonly config: ResolvedConnection
   private next = 0
   private closed = false
+  /** Per replica: out of rotation until this time (0 = in rotation), and whether a probe runs. */
+  private readonly replicaState: Array<{ downUntil: number; probing: boolean }>
 
   constructor(config: ResolvedConnection, dialect: Dialect, events: ClientHooks['events']) {
     this.name = config.name
@@ -59,6 +61,7 @@ export class Connection {
     this.dialect = dialect
     this.knex = this.open(config.write, 'write', events)
     this.readers = config.read.map((node) => this.open(node, 'read', events))
+    this.replicaState = this.readers.map(() => ({ downUntil: 0, probing: false }))
   }
 
   private open(node: ResolvedNode, role: 'read' | 'write', events: ClientHooks['events']): Knex {
@@ -76,7 +79,10 @@ export class Connection {
     }
     if (role === 'write') {
       hooks.wrote = () => currentScope()?.wrote.add(this)
-      if (config.read.length) hooks.pickReader = (builder) => this.readerFor(builder)
+      if (config.read.length) {
+        hooks.pickReader = (builder) => this.readerFor(builder)
+        hooks.replicaFailed = (client) => this.takeOutOfRotation(this.readers.findIndex((r) => r.client === client))
+      }
     }
     const base = this.dialect.knexConfig(node, config)
     const pool = { ...base.pool, idleTimeoutMillis: config.pool.idleTimeoutMs, propagateCreateError: true }
@@ -160,17 +166,51 @@ export class Connection {
     return result
   }
 
-  /** The replica for a plain read, round-robin; undefined sends it to the primary. */
+  /**
+   * The replica for a plain read, round-robin over those in rotation; undefined sends the read to
+   * the primary (a write, a lock, `onWriter()`, a sticky scope that wrote, or no replica up).
+   */
   private readerFor(builder: unknown): Knex.Client | undefined {
     if (!isPlainRead(builder)) return undefined
     if (this.config.sticky && currentScope()?.wrote.has(this)) return undefined
-    const reader = this.readers[this.next++ % this.readers.length]!
-    return reader.client
+    for (let tried = 0; tried < this.readers.length; tried++) {
+      const index = this.next++ % this.readers.length
+      if (this.inRotation(index)) return this.readers[index]!.client
+    }
+    return undefined
   }
 
-  /** Sends one trivial statement to every node; throws `ConnectionError` after the retries. */
+  private inRotation(index: number): boolean {
+    const state = this.replicaState[index]!
+    if (state.downUntil === 0) return true
+    if (Date.now() >= state.downUntil && !state.probing && !this.closed) {
+      // Time to look again: a replica rejoins only once a ping passes.
+      state.probing = true
+      void this.probe(this.readers[index]!).then((health) => {
+        state.probing = false
+        if (health.ok) state.downUntil = 0
+        else this.takeOutOfRotation(index)
+      })
+    }
+    return false
+  }
+
+  private takeOutOfRotation(index: number): void {
+    const state = this.replicaState[index]
+    if (state) state.downUntil = Date.now() + this.config.replicaRecheckMs
+  }
+
+  /**
+   * Pings the primary (throwing `ConnectionError` after the retries) and each replica; a replica
+   * that does not answer starts out of rotation instead of failing the whole connection.
+   */
   async ping(): Promise<void> {
-    await Promise.all([this.knex, ...this.readers].map((knex) => this.pingNode(knex)))
+    await Promise.all([
+      this.pingNode(this.knex),
+      ...this.readers.map(async (reader, index) => {
+        if (!(await this.probe(reader)).ok) this.takeOutOfRotation(index)
+      }),
+    ])
   }
 
   private async pingNode(knex: Knex): Promise<void> {
@@ -193,6 +233,10 @@ export class Connection {
   /** Pings the primary and each replica, timing each; never throws. */
   async healthCheck(): Promise<ConnectionHealth> {
     const [primary, ...replicas] = await Promise.all([this.knex, ...this.readers].map((knex) => this.probe(knex)))
+    replicas.forEach((replica, index) => {
+      if (replica.ok) this.replicaState[index]!.downUntil = 0
+      else this.takeOutOfRotation(index)
+    })
     const health: ConnectionHealth = { ok: primary!.ok, latencyMs: primary!.latencyMs }
     if (primary!.error !== undefined) health.error = primary!.error
     if (replicas.length) health.replicas = replicas

@@ -36,6 +36,8 @@ export interface ClientHooks {
   wrote?(): void
   /** For a plain read, the client of the replica to run it on; undefined keeps the primary. */
   pickReader?(builder: unknown): Knex.Client | undefined
+  /** A replica failed at connection level: take it out of rotation. */
+  replicaFailed?(client: Knex.Client, error: unknown): void
 }
 
 interface QueryObject {
@@ -79,19 +81,40 @@ const RunnerBase: new (client: Knex.Client, builder: unknown) => {
   client: KnexClient
   builder: { _connection?: unknown } | undefined
   connection: unknown
+  run(): Promise<unknown>
   ensureConnection(cb: unknown, params?: unknown): Promise<unknown>
   query(obj: QueryObject): Promise<unknown>
 } = require('knex/lib/execution/runner.js')
 
-/** Routes plain reads to a replica and reports a statement timeout as `QueryTimeoutError`. */
+/**
+ * Routes plain reads to a replica (failing over to the next replica or the primary when one is
+ * unreachable) and reports a statement timeout as `QueryTimeoutError`.
+ */
 class QuarryRunner extends RunnerBase {
+  private primary: KnexClient | undefined
+
   override async ensureConnection(cb: unknown, params?: unknown): Promise<unknown> {
     const hooks = this.client.config.quarry
     if (!this.connection && !this.builder?._connection && !this.client.transacting && hooks.pickReader) {
       const reader = hooks.pickReader(this.builder)
-      if (reader) this.client = reader as KnexClient
+      if (reader) {
+        this.primary = this.client
+        this.client = reader as KnexClient
+      }
     }
     return super.ensureConnection(cb, params)
+  }
+
+  override async run(): Promise<unknown> {
+    try {
+      return await super.run()
+    } catch (error) {
+      const primary = this.primary
+      if (!primary || !(error instanceof ConnectionError)) throw error
+      // The replica is unreachable: a read is safe to send again, elsewhere.
+      primary.config.quarry.replicaFailed?.(this.client, error)
+      return new QuarryRunner(primary, this.builder).run()
+    }
   }
 
   override async query(obj: QueryObject): Promise<unknown> {

@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { connect } from '../../src/index.js'
 import {
@@ -14,6 +19,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dialects: TestDialect[]
     serverUrls: Partial<Record<ServerDialect, string>>
+    /** A PostgreSQL primary and its streaming standby, when the replica suite can run. */
+    replica: { primaryUrl: string; standbyUrl: string; control: string; env: Record<string, string> } | null
   }
 }
 
@@ -65,6 +72,16 @@ export default async function setup(project: TestProject) {
     available.push(dialect)
   }
 
+  let replica: ProvidedReplica = null
+  if (available.includes('postgres')) {
+    const started = await startReplicaPair()
+    if (typeof started === 'string') skipped.push(`postgres replica suite (${started})`)
+    else {
+      replica = started.replica
+      stops.push(started.stop)
+    }
+  }
+
   if (skipped.length) {
     const banner = `\n${'!'.repeat(78)}\n!! SKIPPED DIALECTS: ${skipped.join('; ')}\n!! Start the servers, or set ${Object.values(URL_ENV).join(' / ')}, to run them.\n${'!'.repeat(78)}\n`
     if (process.env.CI === 'true' || process.env.CI === '1') {
@@ -76,6 +93,7 @@ export default async function setup(project: TestProject) {
   console.log(`Dialects under test: ${available.join(', ')}`)
   project.provide('dialects', available)
   project.provide('serverUrls', serverUrls)
+  project.provide('replica', replica)
 
   return async () => {
     for (const stop of stops.reverse()) await stop()
@@ -126,4 +144,46 @@ async function startContainer(dialect: ServerDialect): Promise<{ url: string; st
   const url = spec.url(container.getHost(), container.getMappedPort(spec.port))
   for (let i = 0; i < 30 && (await reach(url)); i++) await new Promise((r) => setTimeout(r, 1_000))
   return { url, stop: () => container.stop() }
+}
+
+type ProvidedReplica = { primaryUrl: string; standbyUrl: string; control: string; env: Record<string, string> } | null
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => done(port))
+    })
+  })
+}
+
+/**
+ * Builds a PostgreSQL primary and a streaming hot standby (scripts/pg-replica.sh) on free
+ * loopback ports in a directory of this run's own, so concurrent runs never share one.
+ */
+async function startReplicaPair(): Promise<{ replica: NonNullable<ProvidedReplica>; stop: () => Promise<void> } | string> {
+  const control = resolve(import.meta.dirname, '../../scripts/pg-replica.sh')
+  const env = {
+    QUARRY_REPLICA_DIR: mkdtempSync(join(tmpdir(), 'quarry-replica-')),
+    QUARRY_REPLICA_PRIMARY_PORT: String(await freePort()),
+    QUARRY_REPLICA_STANDBY_PORT: String(await freePort()),
+  }
+  try {
+    const out = execFileSync('bash', [control, 'start'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 })
+    const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(out)?.[1]
+    const primaryUrl = value('PRIMARY_URL')
+    const standbyUrl = value('STANDBY_URL')
+    if (!primaryUrl || !standbyUrl) return `scripts/pg-replica.sh printed no URLs: ${out.trim()}`
+    return {
+      replica: { primaryUrl, standbyUrl, control, env },
+      stop: async () => {
+        execFileSync('bash', [control, 'stop'], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 60_000 })
+      },
+    }
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr
+    return `could not build a primary and standby with initdb/pg_basebackup: ${(stderr || (error as Error).message).trim().split('\n').pop()}`
+  }
 }
