@@ -100,10 +100,13 @@ export function forEachDialect(
     connect?: Omit<ConnectionConfig, 'url'>
     /** Only the dialects with these capabilities (the others have nothing to test here). */
     when?: (supports: DialectCapabilities) => boolean
+    /** Only these dialects, for what is inherently about one server (its wire protocol, its tools). */
+    only?: TestDialect[]
   } = {},
 ): void {
   for (const dialect of testDialects()) {
     if (options.when && !options.when(capabilities(dialect))) continue
+    if (options.only && !options.only.includes(dialect)) continue
     describe(`${title} [${dialect}]`, () => {
       let db: Database | undefined
       let target: TestDatabase | undefined
