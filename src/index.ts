@@ -14,5 +14,19 @@ export type {
 export { defaultDatabase } from './connection/default-database.js'
 export type { Dialect, DialectCapabilities } from './dialects/dialect.js'
 
+// Schema and migrations
+export { Migration, type MigrationClass, type MigrationContext } from './schema/migration.js'
+export {
+  Migrator,
+  type MigratorOptions,
+  type MigrationRun,
+  type MigrationStatus,
+  type MigrationProgress,
+} from './schema/migrator.js'
+export type { RanMigration } from './schema/migration-runner.js'
+export { SchemaBuilder, type Statement } from './schema/schema-builder.js'
+export { TableBuilder } from './schema/table-builder.js'
+export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type ReferentialAction } from './schema/column-builder.js'
+
 // Errors
 export * from './errors/index.js'
