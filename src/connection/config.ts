@@ -294,12 +294,14 @@ function resolvePool(input: PoolConfig | undefined, driver: DriverName, path: st
     rejectUnknown(input, POOL_KEYS, path)
   }
   const embedded = driver === 'sqlite' || driver === 'libsql'
-  const min = optionalCount(input?.min, at(path, 'min'), 0) ?? (embedded ? 1 : 0)
-  const max = optionalCount(input?.max, at(path, 'max'), 1) ?? (embedded ? 1 : 10)
+  const min = optionalCount(input?.min, at(path, 'min'), 0) ?? 0
+  const max = optionalCount(input?.max, at(path, 'max'), 1) ?? 10
   if (min > max) throw new ConfigError(path, `min (${min}) must not exceed max (${max})`)
   return {
-    min,
-    max,
+    // SQLite allows one writer at a time, and one connection keeps :memory: one database, so an
+    // embedded pool always holds exactly one connection, whatever a shared config asks for.
+    min: embedded ? 1 : min,
+    max: embedded ? 1 : max,
     acquireTimeoutMs: optionalCount(input?.acquireTimeoutMs, at(path, 'acquireTimeoutMs'), 1) ?? 10_000,
     idleTimeoutMs: optionalCount(input?.idleTimeoutMs, at(path, 'idleTimeoutMs'), 1) ?? 30_000,
   }

@@ -5,7 +5,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import { ConnectionError, QuarryError, SerializationFailureError } from '../errors/index.js'
 import type { ResolvedConnection, ResolvedNode } from './config.js'
 import { currentFrame, currentScope, runInFrame, type TransactionFrame } from './context.js'
-import type { ClientHooks, QueryEvent } from './quarry-client.js'
+import { type ClientHooks, isPlainRead, type QueryEvent } from './quarry-client.js'
 import { Transaction, type TransactionOptions } from './transaction.js'
 
 /** Open, used and waiting connections of one pool. `size` counts the open ones. */
@@ -285,18 +285,6 @@ function poolStats(knex: Knex): PoolStats {
   return { used, free, pending: pool.numPendingAcquires(), size: used + free }
 }
 
-interface BuilderShape {
-  _method?: string
-  _single?: { lock?: unknown }
-  _quarryWriter?: boolean
-}
-
-/** A SELECT that takes no lock and was not pinned to the primary with `onWriter()`. */
-function isPlainRead(builder: unknown): boolean {
-  const b = builder as BuilderShape | undefined
-  if (!b || !['select', 'first', 'pluck'].includes(b._method ?? '')) return false
-  return !b._single?.lock && !b._quarryWriter
-}
 
 /** knex's own warnings (pool acquire failures, ignored isolation levels) surface as Quarry errors instead. */
 function quietWarning(): void {}

@@ -53,6 +53,22 @@ type KnexClient = Knex.Client & { config: Knex.Config & { quarry: ClientHooks };
 export type ClientClass = typeof Knex.Client
 
 const READ_METHODS = new Set(['select', 'first', 'pluck', 'columnInfo'])
+
+interface BuilderShape {
+  _method?: string
+  _single?: { lock?: unknown }
+  _quarryWriter?: boolean
+}
+
+/**
+ * A SELECT that takes no lock and was not pinned to the primary with `onWriter()`: safe to send
+ * to a replica, and to send again after a lost connection.
+ */
+export function isPlainRead(builder: unknown): boolean {
+  const b = builder as BuilderShape | undefined
+  if (!b || !['select', 'first', 'pluck'].includes(b._method ?? '')) return false
+  return !b._single?.lock && !b._quarryWriter
+}
 const READ_SQL = /^\s*(select|show|explain|pragma|describe|values)\b/i
 
 /** Reads do not mark a sticky scope as written; anything else does. */
@@ -92,6 +108,7 @@ const RunnerBase: new (client: Knex.Client, builder: unknown) => {
  */
 class QuarryRunner extends RunnerBase {
   private primary: KnexClient | undefined
+  private retried = false
 
   override async ensureConnection(cb: unknown, params?: unknown): Promise<unknown> {
     const hooks = this.client.config.quarry
@@ -105,15 +122,25 @@ class QuarryRunner extends RunnerBase {
     return super.ensureConnection(cb, params)
   }
 
+  /**
+   * A plain read whose connection failed is safe to send again: on a replica it goes to the next
+   * node; otherwise it is retried once on a fresh connection. Writes and anything inside a
+   * transaction are never re-run: their failure reaches the caller.
+   */
   override async run(): Promise<unknown> {
     try {
       return await super.run()
     } catch (error) {
+      if (!(error instanceof ConnectionError) || error.details.reason === 'pool timeout') throw error
       const primary = this.primary
-      if (!primary || !(error instanceof ConnectionError)) throw error
-      // The replica is unreachable: a read is safe to send again, elsewhere.
-      primary.config.quarry.replicaFailed?.(this.client, error)
-      return new QuarryRunner(primary, this.builder).run()
+      if (primary) {
+        primary.config.quarry.replicaFailed?.(this.client, error)
+        return new QuarryRunner(primary, this.builder).run()
+      }
+      if (this.retried || this.client.transacting || !isPlainRead(this.builder)) throw error
+      const retry = new QuarryRunner(this.client, this.builder)
+      retry.retried = true
+      return retry.run()
     }
   }
 
@@ -159,6 +186,11 @@ export function quarryClient(Base: ClientClass): ClientClass {
         return result
       } catch (error) {
         const translated = translateError(hooks, error)
+        // A broken connection must not go back into the pool: knex's pool validation drops
+        // connections carrying this flag, so the next query opens a fresh one.
+        if (translated instanceof ConnectionError && connection && typeof connection === 'object') {
+          ;(connection as { __knex__disposed?: unknown }).__knex__disposed ??= error
+        }
         if (hooks.events.active) this.report(query, started, translated as Error)
         throw translated
       }

@@ -96,7 +96,7 @@ export function isSocketFailure(error: unknown): boolean {
   const code = errorField(error, 'code')
   if (code && CONNECTION_CODES.has(code)) return true
   const message = errorField(error, 'message') ?? ''
-  return /Connection terminated|connection is closed|Cannot enqueue .* after fatal error|read ECONNRESET/i.test(message)
+  return /Connection terminated|connection is closed|not queryable|Cannot enqueue .* after fatal error|read ECONNRESET/i.test(message)
 }
 
 /** host, port, user, password and database of a node given by fields rather than a URL. */

@@ -21,7 +21,7 @@ export class LibsqlDialect extends SqliteDialect {
       client: quarryClient(LibsqlKnexClient as unknown as ClientClass),
       connection: settings,
       useNullAsDefault: true,
-      pool: { min: 1, max: 1 },
+      pool: { min: connection.pool.min, max: connection.pool.max },
     }
   }
 

@@ -43,9 +43,8 @@ export class SqliteDialect implements Dialect {
       connection: { filename: node.filename! },
       useNullAsDefault: true,
       pool: {
-        min: 1,
-        // One writer at a time is all SQLite allows; one connection also keeps :memory: one database.
-        max: 1,
+        min: connection.pool.min,
+        max: connection.pool.max,
         afterCreate(db: BetterSqliteDatabase, done: (error: Error | null, db: unknown) => void) {
           try {
             db.pragma('foreign_keys = ON')
