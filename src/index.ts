@@ -14,6 +14,42 @@ export type {
 export { defaultDatabase } from './connection/default-database.js'
 export type { Dialect, DialectCapabilities } from './dialects/dialect.js'
 
+// Models
+export { Model } from './model/model.js'
+export { table, type TableOptions } from './model/table.js'
+export { column, type PropertyDecorator } from './model/column.js'
+export type {
+  ColumnOptions,
+  PrimaryOptions,
+  SlugOptions,
+  DecimalOptions,
+  KeyType,
+} from './model/column-definition.js'
+export type { Cast } from './model/casts.js'
+export { ModelQuery } from './model/model-query.js'
+export { Repository } from './model/repository.js'
+export type { SerializeOptions } from './model/serialize.js'
+export type {
+  ColumnName,
+  ColumnRef,
+  RelationName,
+  RelationBrand,
+  IsRelation,
+  Attributes,
+  ModelAttributes,
+  ScopeFunction,
+  ScopesOf,
+} from './model/types.js'
+export { setLifecycleHooks, type LifecycleHooks, type LifecycleStep } from './model/lifecycle.js'
+export { registerRelation } from './model/model-metadata.js'
+export { uuidv7, isUuid, isUuidV7 } from './model/uuid.js'
+export { slug } from './model/slugs.js'
+
+// Queries
+export { QueryBuilder, type SelectItem } from './query/query-builder.js'
+export type { Page, PageMeta, CursorPage } from './query/paginators.js'
+export type { Value, Operator, Direction, QualifiedColumn, QueryTarget, Row } from './query/query-target.js'
+
 // Schema and migrations
 export { Migration, type MigrationClass, type MigrationContext } from './schema/migration.js'
 export {
@@ -27,6 +63,8 @@ export type { RanMigration } from './schema/migration-runner.js'
 export { SchemaBuilder, type Statement } from './schema/schema-builder.js'
 export { TableBuilder } from './schema/table-builder.js'
 export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type ReferentialAction } from './schema/column-builder.js'
+export { Seeder, runSeeder, type SeederClass } from './schema/seeder.js'
+export { defineConfig, type QuarryConfig } from './cli/config.js'
 
 // Errors
 export * from './errors/index.js'

@@ -1,0 +1,57 @@
+import picocolors from 'picocolors'
+
+type Colors = ReturnType<typeof picocolors.createColors>
+
+interface Stream {
+  write(text: string): unknown
+  isTTY?: boolean
+}
+
+/** Credentials in a URL (`//user:secret@`), so that no message ever prints one. */
+const URL_PASSWORD = /(\/\/[^/:@\s]*:)[^@\s/]+@/g
+
+/**
+ * The CLI's printer: colours only when stdout is a terminal (and NO_COLOR is unset, or
+ * FORCE_COLOR asks), passwords blanked from everything printed.
+ */
+export class Output {
+  readonly c: Colors
+
+  constructor(
+    private readonly stdout: Stream,
+    private readonly stderr: Stream,
+    env: NodeJS.ProcessEnv,
+    private readonly secrets: readonly string[] = [],
+  ) {
+    const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(stdout.isTTY) && !env.NO_COLOR
+    this.c = picocolors.createColors(color)
+  }
+
+  line(text = ''): void {
+    this.stdout.write(`${this.redact(text)}\n`)
+  }
+
+  error(text: string): void {
+    this.stderr.write(`${this.redact(text)}\n`)
+  }
+
+  /** Columns padded to their widest cell; `style` colours a cell after padding. */
+  table(headers: string[], rows: string[][], style?: (row: number, column: number, text: string) => string): void {
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
+    const render = (cells: string[], styleCell: (column: number, text: string) => string) =>
+      cells.map((cell, i) => styleCell(i, i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()
+    this.line(render(headers, (_, text) => this.c.bold(text)))
+    rows.forEach((row, r) => this.line(render(row, (column, text) => (style ? style(r, column, text) : text))))
+  }
+
+  redact(text: string): string {
+    let out = text.replace(URL_PASSWORD, '$1****@')
+    for (const secret of this.secrets) if (secret.length >= 3) out = out.split(secret).join('****')
+    return out
+  }
+}
+
+/** `12 ms`, `1.4 s` */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
+}
