@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A PostgreSQL primary and a streaming hot standby on loopback, for the replica test suite.
 #   scripts/pg-replica.sh start   -> prints PRIMARY_URL=… and STANDBY_URL=… lines
-#   scripts/pg-replica.sh stop-standby | start-standby | status | stop
+#   scripts/pg-replica.sh stop-standby | start-standby | restart-primary | status | stop
 # Runs the servers as the `postgres` user (initdb refuses root) in a temporary directory that
 # `stop` removes. Ports: QUARRY_REPLICA_PRIMARY_PORT (55432) and QUARRY_REPLICA_STANDBY_PORT (55433).
 set -euo pipefail
@@ -66,6 +66,7 @@ case "${1:-}" in
   stop) stop ;;
   stop-standby) ctl "$STANDBY" stop -m immediate ;;
   start-standby) ctl "$STANDBY" start ;;
+  restart-primary) ctl "$PRIMARY" restart -m fast ;;
   status) urls; as_postgres "$BIN/pg_ctl" -D "$PRIMARY" status >/dev/null && echo "primary up"; as_postgres "$BIN/pg_ctl" -D "$STANDBY" status >/dev/null && echo "standby up" ;;
-  *) echo "usage: $0 start|stop|stop-standby|start-standby|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-standby|start-standby|restart-primary|status" >&2; exit 2 ;;
 esac

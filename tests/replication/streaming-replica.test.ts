@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connect, type Database, type QueryEvent } from '../../src/index.js'
+import { connect, ConnectionError, type Database, type QueryEvent } from '../../src/index.js'
 
 /**
  * The replica suite, on a real PostgreSQL primary with a streaming hot standby that the global
@@ -125,5 +125,24 @@ if (replica) describe('read replicas on a real streaming standby [postgres]', ()
     }
     expect(rejoinedMs).toBeGreaterThanOrEqual(0)
     console.log(`replica failover: 20 reads during the outage in ${failoverMs} ms; rejoined ${rejoinedMs} ms after restart`)
+  })
+
+  it('a primary restart: a transaction in flight fails with ConnectionError, the next queries get fresh connections', async () => {
+    const before = Number((await db.transaction(() => db.raw<{ n: string }>('select count(*) as n from replicated')))[0]!.n)
+    const error = await db
+      .transaction(async () => {
+        await db.table('replicated').insert({ note: 'lost with the restart' })
+        control('restart-primary')
+        await db.table('replicated').insert({ note: 'never' })
+      })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConnectionError)
+    // Writes and reads work again on fresh connections, and nothing of the lost transaction stayed.
+    await db.table('replicated').insert({ note: 'after restart' })
+    const notes = (await db.transaction(() => db.table<{ note: string }>('replicated').select('note'))).map((r) => r.note)
+    expect(notes).toHaveLength(before + 1)
+    expect(notes).toContain('after restart')
+    expect(notes).not.toContain('lost with the restart')
+    expect(db.stats().default!.write.used).toBe(0)
   })
 })
