@@ -1,0 +1,62 @@
+import type { Cast, ColumnCast } from './casts.js'
+
+/** Options every `@column` variant takes. */
+export interface ColumnOptions {
+  /** The column's name in the table; default: the property in snake_case. */
+  columnName?: string
+  /** Left out of `toJSON()` / `serialize()`. */
+  hidden?: boolean
+  /** The key in `toJSON()` (default: the property name); `null` leaves the column out. */
+  serializeAs?: string | null
+  /** A custom conversion: `get` on read, `set` on write. */
+  cast?: Cast
+}
+
+/** How a primary key gets its value. */
+export type KeyType = 'increments' | 'uuid' | 'assigned'
+
+export interface PrimaryOptions extends ColumnOptions {
+  /** `increments` (default): the database assigns it; `uuid`: a UUIDv7 made on insert; `assigned`: the app sets it. */
+  type?: KeyType
+}
+
+export interface SlugOptions extends ColumnOptions {
+  /** The property (or properties, joined by spaces) the slug is made from. */
+  from: string | string[]
+  /** Make the slug again when the source changes on update (default: keep the first one, so links keep working). */
+  onUpdate?: boolean
+}
+
+export interface DecimalOptions extends ColumnOptions {
+  /** Digits after the point, used to format numbers a driver returns (SQLite): `'12.50'`. */
+  scale?: number
+  /** Read as a JavaScript number instead of an exact string. */
+  asNumber?: boolean
+}
+
+/** The role a column plays in the model's lifecycle. */
+export type ColumnRole = 'createdAt' | 'updatedAt' | 'deletedAt' | 'version'
+
+/** What a `@column` decorator recorded about one property. */
+export interface ColumnDefinition {
+  readonly property: string
+  readonly columnName: string | undefined
+  readonly hidden: boolean
+  readonly serializeAs: string | null | undefined
+  /** The cast given explicitly (by a variant or `cast`), if any. */
+  readonly cast: ColumnCast | undefined
+  readonly primary: boolean
+  readonly keyType: KeyType | undefined
+  readonly role: ColumnRole | undefined
+  readonly slug: { readonly from: readonly string[]; readonly onUpdate: boolean } | undefined
+}
+
+/** A column of a finalised model: its definition with the names and cast settled. */
+export interface ModelColumn extends ColumnDefinition {
+  /** The name in the table. */
+  readonly column: string
+  /** The key in `toJSON()`, or `null` when left out. */
+  readonly serializedKey: string | null
+  /** The cast in effect (explicit, or inferred from decorator metadata). */
+  readonly effectiveCast: ColumnCast | undefined
+}

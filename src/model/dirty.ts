@@ -1,0 +1,46 @@
+import type { Row } from '../query/query-target.js'
+import type { Model } from './model.js'
+import type { ModelMetadata } from './model-metadata.js'
+
+/**
+ * The columns whose value differs from `$original`: compared by identity, by time for dates,
+ * by content for JSON (so in-place changes to an object count). Fast when nothing was assigned:
+ * `$attributes` is then still `$original`.
+ */
+export function dirtyColumns(model: Model, meta: ModelMetadata): string[] {
+  const attributes = model.$attributes
+  const original = model.$original
+  const dirty: string[] = []
+  if (attributes !== original) {
+    for (const key in attributes) {
+      const value = attributes[key]
+      const before = original[key]
+      if (value === before || value === undefined) continue
+      const equals = meta.byColumn.get(key)?.effectiveCast?.equals
+      if (!equals || !equals(value, before) || !(key in original)) dirty.push(key)
+    }
+  }
+  const snapshots = model.$snapshots
+  for (const column of meta.byContent) {
+    const key = column.column
+    if (dirty.includes(key)) continue
+    const value = attributes[key]
+    if (value === undefined) continue
+    const text = JSON.stringify(value)
+    const before = snapshots ? snapshots[key] : original[key] === undefined ? undefined : JSON.stringify(original[key])
+    if (text !== before) dirty.push(key)
+  }
+  return dirty
+}
+
+/** `{ property: value }` for the given columns. */
+export function byProperty(meta: ModelMetadata, row: Row, columns: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const column of columns) out[meta.byColumn.get(column)?.property ?? column] = row[column]
+  return out
+}
+
+/** The column a property or column name refers to, or undefined. */
+export function columnOf(meta: ModelMetadata, name: string): string | undefined {
+  return meta.lookup.get(name)?.column
+}

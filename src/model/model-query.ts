@@ -1,0 +1,197 @@
+import type { Knex } from 'knex'
+import { QuarryError } from '../errors/index.js'
+import { QueryBuilder } from '../query/query-builder.js'
+import type { Row } from '../query/query-target.js'
+import type { Model } from './model.js'
+import type { ModelMetadata } from './model-metadata.js'
+import { ModelTarget } from './model-target.js'
+import type { ColumnRef, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
+
+/** The global scope soft deletes install: `deletedAt is null`. */
+export const SOFT_DELETES = 'softDeletes'
+
+interface ScopedClass {
+  scopes?: Record<string, ScopeFunction>
+  globalScopes?: Record<string, ScopeFunction>
+}
+
+/**
+ * A query over instances of `M` (what scope functions receive, and what `User.query()` returns,
+ * with `S` the model's `static scopes`). Adds to the SQL builder: hydration into models, local
+ * and global scopes, soft deletes, and mass `update`/`delete` that respect them.
+ *
+ * ```ts
+ * const users = await User.query().scope('active').where('age', '>', 18).orderBy('name')
+ * ```
+ */
+export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>> {
+  protected readonly meta: ModelMetadata
+  private removedScopes: Set<string> | 'all' = new Set()
+  private scoped = false
+
+  constructor(target: ModelTarget<M>) {
+    super(target)
+    this.meta = target.meta
+  }
+
+  protected spawn(): this {
+    const Query = this.constructor as new (target: ModelTarget<M>) => this
+    return new Query(this.target as ModelTarget<M>)
+  }
+
+  protected override copyInto(copy: this): this {
+    super.copyInto(copy)
+    copy.removedScopes = this.removedScopes === 'all' ? 'all' : new Set(this.removedScopes)
+    copy.scoped = this.scoped
+    return copy
+  }
+
+  private get modelClass(): ScopedClass {
+    return this.meta.ctor as unknown as ScopedClass
+  }
+
+  /** Applies a local scope from the model's `static scopes`: `.scope('olderThan', 30)`. */
+  scope<K extends keyof S & string>(name: K, ...args: ScopeArgs<S[K]>): this {
+    const scopes = this.modelClass.scopes ?? {}
+    const fn = Object.hasOwn(scopes, name) ? scopes[name] : undefined
+    if (typeof fn !== 'function') {
+      const known = Object.keys(scopes)
+      throw new QuarryError(`${this.meta.name} has no scope "${name}"; ${known.length ? `its scopes are: ${known.join(', ')}` : 'it declares no scopes'}`)
+    }
+    fn(this, ...(args as unknown[]))
+    return this
+  }
+
+  /** Leaves out one global scope (`'softDeletes'` for soft deletes) for this query. */
+  withoutGlobalScope(name: string): this {
+    if (name !== SOFT_DELETES && !Object.hasOwn(this.modelClass.globalScopes ?? {}, name)) {
+      const known = this.globalScopeNames()
+      throw new QuarryError(`${this.meta.name} has no global scope "${name}"; ${known.length ? `its global scopes are: ${known.join(', ')}` : 'it has none'}`)
+    }
+    if (this.removedScopes !== 'all') this.removedScopes.add(name)
+    return this
+  }
+
+  /** Leaves out every global scope, soft deletes included. */
+  withoutGlobalScopes(): this {
+    this.removedScopes = 'all'
+    return this
+  }
+
+  /** Includes soft-deleted rows. */
+  withTrashed(): this {
+    this.requireSoftDeletes('withTrashed')
+    if (this.removedScopes !== 'all') this.removedScopes.add(SOFT_DELETES)
+    return this
+  }
+
+  /** Only soft-deleted rows. */
+  onlyTrashed(): this {
+    const deletedAt = this.requireSoftDeletes('onlyTrashed')
+    this.withTrashed()
+    return this.whereNotNull(deletedAt.column as ColumnRef<M>)
+  }
+
+  private requireSoftDeletes(what: string) {
+    if (!this.meta.deletedAt) throw new QuarryError(`${what}(): ${this.meta.name} does not soft-delete (no @column.deletedAt())`)
+    return this.meta.deletedAt
+  }
+
+  private globalScopeNames(): string[] {
+    const names = Object.keys(this.modelClass.globalScopes ?? {})
+    return this.meta.deletedAt ? [SOFT_DELETES, ...names] : names
+  }
+
+  private applies(name: string): boolean {
+    return this.removedScopes !== 'all' && !this.removedScopes.has(name)
+  }
+
+  /** A copy with the global scopes applied, the query's own conditions grouped first. */
+  protected override prepared(): this {
+    if (this.scoped) return this
+    const names = this.globalScopeNames().filter((name) => this.applies(name))
+    if (!names.length) return this
+    const copy = this.$narrowed(undefined, [...this.orders], this.limitValue, this.offsetValue)
+    copy.scoped = true
+    for (const name of names) {
+      if (name === SOFT_DELETES) copy.whereNull(this.meta.deletedAt!.column as ColumnRef<M>)
+      else this.modelClass.globalScopes![name]!(copy)
+    }
+    return copy
+  }
+
+  /** Restricts to the row with primary key `id` (`{ userId, roleId }` for a composite key). */
+  whereKey(id: unknown): this {
+    const keys = this.meta.primaryKey
+    if (!keys.length) throw new QuarryError(`${this.meta.name} has no @column.primary()`)
+    if (keys.length === 1) {
+      if (id === undefined || (typeof id === 'object' && id !== null && !(id instanceof Date) && !Buffer.isBuffer(id))) {
+        throw new QuarryError(`${this.meta.name}: a key must be a value, got ${JSON.stringify(id)}`)
+      }
+      return this.where(keys[0]!.column as ColumnRef<M>, id as string)
+    }
+    if (typeof id !== 'object' || id === null) {
+      throw new QuarryError(`${this.meta.name} has a composite key: pass { ${keys.map((k) => k.property).join(', ')} }`)
+    }
+    const given = id as Record<string, unknown>
+    for (const key of keys) {
+      const value = given[key.property] ?? given[key.column]
+      if (value === undefined) throw new QuarryError(`${this.meta.name}: the key needs ${key.property}`)
+      this.where(key.column as ColumnRef<M>, value as string)
+    }
+    return this
+  }
+
+  /** The values for a mass write, by column, casts applied. */
+  private columnValues(values: ModelAttributes<M>): Row {
+    if (values === null || typeof values !== 'object') throw new QuarryError('update() expects an object of column values')
+    const row: Row = {}
+    for (const [name, value] of Object.entries(values)) {
+      const column = this.meta.byColumn.get(this.target.resolveColumn(name))
+      if (!column) throw new QuarryError(`update() cannot set "${name}"`)
+      if (value === undefined) continue
+      const cast = column.effectiveCast
+      row[column.column] = value === null || !cast ? value : cast.set(cast.assign ? cast.assign(value) : value)
+    }
+    return row
+  }
+
+  /**
+   * Mass update of every matching row (global scopes apply; no model events); resolves to the
+   * number of rows affected. Sets `updatedAt` and bumps `version` when the model has them.
+   */
+  async update(values: ModelAttributes<M>): Promise<number> {
+    const row = this.columnValues(values)
+    const { updatedAt, version } = this.meta
+    if (updatedAt && !(updatedAt.column in row)) row[updatedAt.column] = new Date()
+    if (version && !(version.column in row)) {
+      const knex = this.target.connection().current()
+      row[version.column] = knex.raw('?? + 1', [version.column]) as unknown as Knex.Value
+    }
+    return this.updateRows(row)
+  }
+
+  /** Deletes every matching row: a soft delete (setting `deletedAt`) when the model has one. */
+  async delete(): Promise<number> {
+    const { deletedAt, updatedAt } = this.meta
+    if (!deletedAt) return this.deleteRows()
+    const now = new Date()
+    const row: Row = { [deletedAt.column]: now }
+    if (updatedAt) row[updatedAt.column] = now
+    return this.updateRows(row)
+  }
+
+  /** Removes every matching row, soft deletes or not. */
+  async forceDelete(): Promise<number> {
+    return this.deleteRows()
+  }
+
+  /** Restores every matching soft-deleted row. */
+  async restore(): Promise<number> {
+    const deletedAt = this.requireSoftDeletes('restore')
+    const query = this.clone().onlyTrashed()
+    const row: Row = { [deletedAt.column]: null }
+    if (this.meta.updatedAt) row[this.meta.updatedAt.column] = new Date()
+    return query.updateRows(row)
+  }
+}

@@ -1,0 +1,348 @@
+import { inspect } from 'node:util'
+import type { Connection } from '../connection/connection.js'
+import { QuarryError } from '../errors/index.js'
+import type { Row } from '../query/query-target.js'
+import { defineAccessors } from './accessors.js'
+import { byProperty, columnOf, dirtyColumns } from './dirty.js'
+import * as finders from './finders.js'
+import { takePendingRow } from './hydrate.js'
+import { assignments, type MassAssignmentRules } from './mass-assignment.js'
+import { ModelAdapter } from './model-adapter.js'
+import { type ModelMetadata, metadataOf } from './model-metadata.js'
+import { ModelQuery } from './model-query.js'
+import { ModelTarget } from './model-target.js'
+import * as persistence from './persistence.js'
+import { type SerializeOptions, serializeModel } from './serialize.js'
+import type { ColumnName, ModelAttributes, ScopesOf } from './types.js'
+
+/** The finalised metadata of a model class (accessors defined on first use). */
+export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
+  if (ctor === Model) throw new QuarryError('Model is the base class; declare a subclass with @column properties')
+  return metadataOf(ctor).finalize(defineAccessors)
+}
+
+/** The instance side of a model class, for `this`-typed statics. */
+type Instance<T extends typeof Model> = InstanceType<T>
+
+/**
+ * The base of every model. Columns are accessors on the prototype over `$attributes` (keyed by
+ * column name, values cast); framework members start with `$` so they never collide with a
+ * column. Queries and writes go through `ModelQuery` and the model adapter; every write of one
+ * model goes through the lifecycle (the seam events hook into).
+ *
+ * ```ts
+ * @table('users')
+ * class User extends Model {
+ *   @column.primary() declare id: number
+ *   @column() declare email: string
+ * }
+ * const user = await User.create({ email: 'a@b.c' })
+ * ```
+ */
+export class Model {
+  // Model classes may declare, without `override` (the base declares none of them):
+  //   static fillable = ['email', 'name']       attributes fill()/create() accept
+  //   static guarded = ['id']                   attributes they refuse (['*']: all)
+  //   static scopes = { active: (q) => … }      local scopes, typed for query().scope()
+  //   static globalScopes = { tenant: (q) => … } applied to every query unless withoutGlobalScope()
+
+  /** The row, keyed by column name, values as JavaScript sees them (casts applied). */
+  $attributes: Row
+  /** The row as last read or saved; the same object as `$attributes` until the first assignment. */
+  $original: Row
+  /** The row exists in the database. */
+  $isPersisted: boolean
+  /** The row was removed by `delete()`/`forceDelete()` through this instance. */
+  $isDeleted: boolean
+  /** Values selected beside the model's columns (aggregates such as `postsCount`). */
+  $extras: Record<string, unknown>
+  /** Loaded relations by name (filled by eager and lazy loading). */
+  $relations: Record<string, unknown>
+  /** The pivot columns of a many-to-many row this model was loaded through. */
+  $pivot: Record<string, unknown> | undefined
+  /** Columns written by the last save (for `wasChanged`). */
+  $changes: readonly string[]
+  /** @internal JSON text of content-compared columns as last read or saved. */
+  $snapshots: Record<string, string | undefined> | undefined
+
+  constructor() {
+    modelMetadata(new.target)
+    const row = takePendingRow()
+    this.$attributes = row ?? {}
+    this.$original = this.$attributes
+    this.$isPersisted = row !== undefined
+    this.$isDeleted = false
+    this.$extras = {}
+    this.$relations = {}
+    this.$pivot = undefined
+    this.$changes = []
+    this.$snapshots = undefined
+  }
+
+  // ---- statics -------------------------------------------------------------------------
+
+  /** A query over this model: `User.query().where('active', true)`. */
+  static query<T extends typeof Model>(this: T): ModelQuery<Instance<T>, ScopesOf<T>> {
+    return new ModelQuery<Instance<T>, ScopesOf<T>>(ModelTarget.of<Instance<T>>(modelMetadata(this)))
+  }
+
+  /** Runs this model on another connection of the default database (or a given connection). */
+  static useConnection(connection: string | Connection): void {
+    if (this === Model) throw new QuarryError('useConnection() is called on a model class, not on Model')
+    if (typeof connection !== 'string' && typeof (connection as Connection)?.table !== 'function') {
+      throw new QuarryError('useConnection() takes a connection name or a Connection')
+    }
+    ModelAdapter.bind(this, connection)
+  }
+
+  /** Creates and saves a model (mass assignment rules apply): `await User.create({ email })`. */
+  static async create<T extends typeof Model>(this: T, attributes: ModelAttributes<Instance<T>>): Promise<Instance<T>> {
+    const model = new this() as Instance<T>
+    model.fill(attributes)
+    await model.save()
+    return model
+  }
+
+  /** Creates several models in one transaction, each through `create` (events included). */
+  static async createMany<T extends typeof Model>(this: T, rows: ReadonlyArray<ModelAttributes<Instance<T>>>): Promise<Array<Instance<T>>> {
+    if (!Array.isArray(rows)) throw new QuarryError(`${this.name}.createMany() expects an array`)
+    return ModelAdapter.connection(modelMetadata(this)).transaction(async () => {
+      const created: Array<Instance<T>> = []
+      for (const row of rows) created.push(await (this as T).create(row))
+      return created
+    })
+  }
+
+  /** The model with this primary key, or `null`. Composite keys: `find({ userId: 1, roleId: 2 })`. */
+  static async find<T extends typeof Model>(this: T, id: unknown): Promise<Instance<T> | null> {
+    return finders.find(this as unknown as finders.FinderClass<Instance<T>>, id)
+  }
+
+  /** Like `find`, but throws `ModelNotFoundError` (with the model name and key) when there is none. */
+  static async findOrFail<T extends typeof Model>(this: T, id: unknown): Promise<Instance<T>> {
+    return finders.findOrFail(this as unknown as finders.FinderClass<Instance<T>>, id)
+  }
+
+  /** The first model whose `column` equals `value`: `User.findBy('email', x)`. */
+  static async findBy<T extends typeof Model>(this: T, column: ColumnName<Instance<T>>, value: unknown): Promise<Instance<T> | null> {
+    return this.query().where(column as never, value as string).first()
+  }
+
+  /** The models with these primary keys. */
+  static async findMany<T extends typeof Model>(this: T, ids: readonly unknown[]): Promise<Array<Instance<T>>> {
+    return finders.findMany(this as unknown as finders.FinderClass<Instance<T>>, modelMetadata(this), ids)
+  }
+
+  /** The model with this slug (its first `@column.slug()`). */
+  static async findBySlug<T extends typeof Model>(this: T, slug: string): Promise<Instance<T> | null> {
+    const meta = modelMetadata(this)
+    const column = meta.slugs[0]
+    if (!column) throw new QuarryError(`${meta.name} has no @column.slug()`)
+    return this.query().where(column.column as never, slug).first()
+  }
+
+  static async first<T extends typeof Model>(this: T): Promise<Instance<T> | null> {
+    return this.query().first()
+  }
+
+  static async firstOrFail<T extends typeof Model>(this: T): Promise<Instance<T>> {
+    return this.query().firstOrFail()
+  }
+
+  static async all<T extends typeof Model>(this: T): Promise<Array<Instance<T>>> {
+    return this.query().get()
+  }
+
+  /**
+   * The first model matching `search`, else one created from `search` and `extra`. Race-safe
+   * where a unique index covers the search columns: concurrent callers all get the one row.
+   */
+  static async firstOrCreate<T extends typeof Model>(
+    this: T,
+    search: ModelAttributes<Instance<T>>,
+    extra?: ModelAttributes<Instance<T>>,
+  ): Promise<Instance<T>> {
+    return finders.firstOrCreate(this as unknown as finders.FinderClass<Instance<T>>, modelMetadata(this), search, extra)
+  }
+
+  /** The first model matching `search`, else a new unsaved one filled with `search` and `extra`. */
+  static async firstOrNew<T extends typeof Model>(
+    this: T,
+    search: ModelAttributes<Instance<T>>,
+    extra?: ModelAttributes<Instance<T>>,
+  ): Promise<Instance<T>> {
+    return finders.firstOrNew(this as unknown as finders.FinderClass<Instance<T>>, modelMetadata(this), search, extra)
+  }
+
+  /** Updates the model matching `search` with `values`, or creates it; race-safe as `firstOrCreate`. */
+  static async updateOrCreate<T extends typeof Model>(
+    this: T,
+    search: ModelAttributes<Instance<T>>,
+    values?: ModelAttributes<Instance<T>>,
+  ): Promise<Instance<T>> {
+    return finders.updateOrCreate(this as unknown as finders.FinderClass<Instance<T>>, modelMetadata(this), search, values)
+  }
+
+  /**
+   * Bulk insert without events, chunked to the driver's parameter limit, all rows or none;
+   * resolves to the number inserted. UUID keys, timestamps and versions are filled in.
+   */
+  static async insert<T extends typeof Model>(this: T, rows: ReadonlyArray<ModelAttributes<Instance<T>>>): Promise<number> {
+    return finders.insertMany(modelMetadata(this), rows)
+  }
+
+  /** Insert, or update `updateColumns` where a row with the same `uniqueBy` exists. */
+  static async upsert<T extends typeof Model>(
+    this: T,
+    rows: ReadonlyArray<ModelAttributes<Instance<T>>>,
+    uniqueBy: ColumnName<Instance<T>> | ReadonlyArray<ColumnName<Instance<T>>>,
+    updateColumns?: ReadonlyArray<ColumnName<Instance<T>>>,
+  ): Promise<number> {
+    return finders.upsert(modelMetadata(this), rows, uniqueBy as string | string[], updateColumns as string[] | undefined)
+  }
+
+  /** Deletes the models with these keys, each through `delete()` (events run); resolves to how many. */
+  static async destroy<T extends typeof Model>(this: T, ids: unknown): Promise<number> {
+    const list = Array.isArray(ids) ? ids : [ids]
+    const models = await this.findMany(list)
+    let count = 0
+    for (const model of models) if (await model.delete()) count++
+    return count
+  }
+
+  // ---- instance ------------------------------------------------------------------------
+
+  /** @internal */
+  get $meta(): ModelMetadata {
+    return modelMetadata(this.constructor as typeof Model)
+  }
+
+  /** Assigns attributes, honouring `fillable`/`guarded` (a refused key throws `MassAssignmentError`). */
+  fill(attributes: ModelAttributes<this>): this {
+    const Class = this.constructor as MassAssignmentRules
+    const rules = { fillable: Class.fillable, guarded: Class.guarded }
+    for (const [property, value] of assignments(this.$meta, attributes, rules)) {
+      ;(this as unknown as Record<string, unknown>)[property] = value
+    }
+    return this
+  }
+
+  /** Assigns attributes without the mass assignment rules (for trusted data); unknown keys still throw. */
+  merge(attributes: ModelAttributes<this>): this {
+    for (const [property, value] of assignments(this.$meta, attributes, undefined)) {
+      ;(this as unknown as Record<string, unknown>)[property] = value
+    }
+    return this
+  }
+
+  /** Inserts or updates (only the dirty columns; nothing when nothing changed). */
+  async save(): Promise<boolean> {
+    return persistence.saveModel(this, this.$meta)
+  }
+
+  /** Soft-deletes when the model has `deletedAt`, else deletes the row. */
+  async delete(): Promise<boolean> {
+    return persistence.deleteModel(this, this.$meta)
+  }
+
+  /** Deletes the row even when the model soft-deletes. */
+  async forceDelete(): Promise<boolean> {
+    return persistence.forceDeleteModel(this, this.$meta)
+  }
+
+  /** Undoes a soft delete. */
+  async restore(): Promise<boolean> {
+    return persistence.restoreModel(this, this.$meta)
+  }
+
+  /** Whether this model is soft-deleted. */
+  trashed(): boolean {
+    const deletedAt = this.$meta.deletedAt
+    return deletedAt !== undefined && this.$attributes[deletedAt.column] != null
+  }
+
+  /** Reads the row again, replacing every attribute (unsaved changes are lost). */
+  async refresh(): Promise<this> {
+    await persistence.refreshModel(this, this.$meta)
+    return this
+  }
+
+  /** `set column = column + amount` in SQL, and on this model. */
+  async increment(column: ColumnName<this>, amount = 1): Promise<boolean> {
+    return persistence.incrementModel(this, this.$meta, column, amount)
+  }
+
+  async decrement(column: ColumnName<this>, amount = 1): Promise<boolean> {
+    return persistence.incrementModel(this, this.$meta, column, -amount)
+  }
+
+  /** Saves with `updatedAt` set to now. */
+  async touch(): Promise<boolean> {
+    const updatedAt = this.$meta.updatedAt
+    if (updatedAt) (this as unknown as Record<string, unknown>)[updatedAt.property] = new Date()
+    return this.save()
+  }
+
+  /** An unsaved copy without the key, timestamps, slugs and version. */
+  replicate(): this {
+    const meta = this.$meta
+    const copy = new (this.constructor as new () => this)()
+    const skip = new Set([...meta.primaryKey, meta.createdAt, meta.updatedAt, meta.deletedAt, meta.version, ...meta.slugs].filter(Boolean).map((c) => c!.column))
+    for (const column of meta.columns) {
+      if (skip.has(column.column) || this.$attributes[column.column] === undefined) continue
+      const value = this.$attributes[column.column]
+      copy.$attributes[column.column] = column.effectiveCast?.byContent ? structuredClone(value) : value
+    }
+    return copy
+  }
+
+  /** Whether `other` is the same row: same model table and connection, same key. */
+  is(other: Model | null | undefined): boolean {
+    if (!other || !(other instanceof Model)) return false
+    const meta = this.$meta
+    const theirs = other.$meta
+    if (meta.table !== theirs.table || ModelAdapter.connection(meta) !== ModelAdapter.connection(theirs) || !meta.primaryKey.length) return false
+    return meta.primaryKey.every((key) => {
+      const mine = this.$attributes[key.column]
+      return mine !== undefined && mine !== null && String(mine) === String(other.$attributes[key.column])
+    })
+  }
+
+  /** Whether any column (or `column`) differs from `$original`. */
+  isDirty(column?: ColumnName<this>): boolean {
+    const dirty = dirtyColumns(this, this.$meta)
+    if (column === undefined) return dirty.length > 0
+    return dirty.includes(this.columnFor(column))
+  }
+
+  /** The changed values by property: `{ email: 'new@x.y' }`. */
+  getDirty(): Partial<ModelAttributes<this>> {
+    return byProperty(this.$meta, this.$attributes, dirtyColumns(this, this.$meta)) as Partial<ModelAttributes<this>>
+  }
+
+  /** Whether the last save wrote any column (or `column`). */
+  wasChanged(column?: ColumnName<this>): boolean {
+    if (column === undefined) return this.$changes.length > 0
+    return this.$changes.includes(this.columnFor(column))
+  }
+
+  private columnFor(name: string): string {
+    const column = columnOf(this.$meta, name)
+    if (!column) throw new QuarryError(`${this.$meta.name} has no column "${name}"`)
+    return column
+  }
+
+  /** A plain object for JSON: camelCase keys, hidden columns left out, `$extras` and loaded relations included. */
+  toJSON(): Record<string, unknown> {
+    return serializeModel(this, this.$meta)
+  }
+
+  /** `toJSON()` with a choice of fields and per-relation options. */
+  serialize(options?: SerializeOptions): Record<string, unknown> {
+    return serializeModel(this, this.$meta, options)
+  }
+
+  [inspect.custom](): string {
+    return `${this.constructor.name} ${inspect(this.toJSON(), { depth: 4 })}`
+  }
+}

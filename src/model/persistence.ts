@@ -1,0 +1,234 @@
+import { ModelNotFoundError, QuarryError, StaleModelError, UniqueViolationError } from '../errors/index.js'
+import type { Row } from '../query/query-target.js'
+import { writeAttribute } from './accessors.js'
+import { dirtyColumns } from './dirty.js'
+import { snapshotContent } from './hydrate.js'
+import { runStep } from './lifecycle.js'
+import type { Model } from './model.js'
+import { ModelAdapter } from './model-adapter.js'
+import type { ModelMetadata } from './model-metadata.js'
+import { baseSlug, freeSlug } from './slugs.js'
+import { uuidv7 } from './uuid.js'
+
+const SLUG_ATTEMPTS = 10
+
+/** `save()`: insert a new model or write the dirty columns of a loaded one, through the lifecycle. */
+export function saveModel(model: Model, meta: ModelMetadata): Promise<boolean> {
+  return runStep('save', model, () => (model.$isPersisted ? updateModel(model, meta) : insertModel(model, meta)))
+}
+
+/** The values of `columns` as the database takes them (casts' `set` applied). */
+function dbValues(model: Model, meta: ModelMetadata, columns: Iterable<string>): Row {
+  const row: Row = {}
+  for (const column of columns) {
+    const value = model.$attributes[column]
+    if (value === undefined) continue
+    const cast = meta.byColumn.get(column)?.effectiveCast
+    row[column] = value === null || !cast ? value : cast.set(value)
+  }
+  return row
+}
+
+/** The primary key as it was read (so changing the key property still updates the right row). */
+export function keyWhere(model: Model, meta: ModelMetadata): Row {
+  if (!meta.primaryKey.length) throw new QuarryError(`${meta.name} has no @column.primary(); it cannot be updated or deleted by key`)
+  const where: Row = {}
+  for (const key of meta.primaryKey) {
+    const value = model.$original[key.column] ?? model.$attributes[key.column]
+    if (value === undefined || value === null) throw new QuarryError(`${meta.name} has no value for its key ${key.property}`)
+    where[key.column] = value
+  }
+  return where
+}
+
+/** After a write: what was written becomes the original; remember what changed for `wasChanged`. */
+function synced(model: Model, meta: ModelMetadata, changed: string[]): true {
+  model.$original = model.$attributes
+  model.$changes = changed
+  if (meta.byContent.length) snapshotContent(model, meta)
+  return true
+}
+
+function insertModel(model: Model, meta: ModelMetadata): Promise<boolean> {
+  return runStep('create', model, async () => {
+    const now = new Date()
+    for (const key of meta.primaryKey) {
+      if (key.keyType === 'uuid' && model.$attributes[key.column] == null) writeAttribute(model, key.column, uuidv7())
+    }
+    for (const stamp of [meta.createdAt, meta.updatedAt]) {
+      if (stamp && model.$attributes[stamp.column] == null) writeAttribute(model, stamp.column, now)
+    }
+    if (meta.version && model.$attributes[meta.version.column] == null) writeAttribute(model, meta.version.column, 1)
+    const slugs = meta.slugs.filter((s) => model.$attributes[s.column] == null || model.$attributes[s.column] === '')
+    if (!slugs.length) {
+      await insertRow(model, meta)
+    } else {
+      await insertWithSlugs(model, meta, slugs)
+    }
+    model.$isPersisted = true
+    model.$isDeleted = false
+    return synced(model, meta, Object.keys(model.$attributes))
+  })
+}
+
+async function insertRow(model: Model, meta: ModelMetadata): Promise<void> {
+  const row = dbValues(model, meta, Object.keys(model.$attributes))
+  const increments = meta.autoIncrement
+  const builder = ModelAdapter.table(meta)
+  if (!increments || row[increments.column] !== undefined) {
+    await builder.insert(row)
+    return
+  }
+  const connection = ModelAdapter.connection(meta)
+  let id: unknown
+  if (connection.dialect.supports.returning) {
+    const [returned] = (await builder.insert(row).returning(increments.column)) as Row[]
+    id = returned?.[increments.column]
+  } else {
+    const [inserted] = (await builder.insert(row)) as unknown[]
+    id = inserted
+  }
+  writeAttribute(model, increments.column, id)
+}
+
+/**
+ * Inserts with generated slugs, unique even when others insert the same title at the same time:
+ * a lost race (a unique violation) is retried with the next free suffix. Needs a unique index on
+ * the slug column for the concurrent case.
+ */
+async function insertWithSlugs(model: Model, meta: ModelMetadata, slugs: ModelMetadata['slugs']): Promise<void> {
+  const minimum = new Map<string, number>()
+  for (let attempt = 1; ; attempt++) {
+    for (const column of slugs) {
+      const base = baseSlug(meta, column, (property) => model.$attributes[meta.byProperty.get(property)!.column])
+      const free = await freeSlug(meta, column, base, minimum.get(column.column) ?? 0)
+      minimum.set(column.column, free.suffix + 1)
+      writeAttribute(model, column.column, free.value)
+    }
+    try {
+      await ModelAdapter.recoverable(meta, () => insertRow(model, meta))
+      return
+    } catch (error) {
+      const onSlug = error instanceof UniqueViolationError &&
+        (!error.columns?.length || error.columns.some((c) => slugs.some((s) => s.column === c)))
+      if (!onSlug || attempt >= SLUG_ATTEMPTS) throw error
+    }
+  }
+}
+
+async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> {
+  if (!dirtyColumns(model, meta).length) return true
+  return runStep('update', model, async () => {
+    const dirty = new Set(dirtyColumns(model, meta))
+    if (!dirty.size) return true
+    if (meta.updatedAt && !dirty.has(meta.updatedAt.column)) {
+      writeAttribute(model, meta.updatedAt.column, new Date())
+      dirty.add(meta.updatedAt.column)
+    }
+    for (const column of meta.slugs) {
+      if (!column.slug!.onUpdate || dirty.has(column.column)) continue
+      if (!column.slug!.from.some((p) => dirty.has(meta.byProperty.get(p)!.column))) continue
+      const base = baseSlug(meta, column, (property) => model.$attributes[meta.byProperty.get(property)!.column])
+      const current = model.$original[column.column]
+      if (current === base || (typeof current === 'string' && current.startsWith(`${base}-`))) continue
+      writeAttribute(model, column.column, (await freeSlug(meta, column, base, 0)).value)
+      dirty.add(column.column)
+    }
+    const where = keyWhere(model, meta)
+    const version = meta.version
+    let expected: number | undefined
+    if (version) {
+      expected = Number(model.$original[version.column] ?? 0)
+      if (!dirty.has(version.column)) writeAttribute(model, version.column, expected + 1)
+      dirty.add(version.column)
+      where[version.column] = expected
+    }
+    const affected = Number(await ModelAdapter.table(meta).where(where).update(dbValues(model, meta, dirty)))
+    if (version && affected === 0) {
+      throw new StaleModelError(meta.name, keyValue(meta, where), expected!)
+    }
+    return synced(model, meta, [...dirty])
+  })
+}
+
+function keyValue(meta: ModelMetadata, where: Row): unknown {
+  if (meta.primaryKey.length === 1) return where[meta.primaryKey[0]!.column]
+  return Object.fromEntries(meta.primaryKey.map((k) => [k.property, where[k.column]]))
+}
+
+/** `delete()`: a soft delete when the model has `deletedAt`, else removes the row. */
+export function deleteModel(model: Model, meta: ModelMetadata): Promise<boolean> {
+  return runStep('delete', model, async () => {
+    if (!meta.deletedAt) return removeRow(model, meta)
+    const now = new Date()
+    const changed = [meta.deletedAt.column]
+    writeAttribute(model, meta.deletedAt.column, now)
+    if (meta.updatedAt) {
+      writeAttribute(model, meta.updatedAt.column, now)
+      changed.push(meta.updatedAt.column)
+    }
+    await ModelAdapter.table(meta).where(keyWhere(model, meta)).update(dbValues(model, meta, changed))
+    return synced(model, meta, changed)
+  })
+}
+
+async function removeRow(model: Model, meta: ModelMetadata): Promise<boolean> {
+  await ModelAdapter.table(meta).where(keyWhere(model, meta)).delete()
+  model.$isPersisted = false
+  model.$isDeleted = true
+  return true
+}
+
+/** `forceDelete()`: removes the row even when the model soft-deletes. */
+export function forceDeleteModel(model: Model, meta: ModelMetadata): Promise<boolean> {
+  return runStep('forceDelete', model, () => runStep('delete', model, () => removeRow(model, meta)))
+}
+
+/** `restore()`: clears `deletedAt` and saves. */
+export function restoreModel(model: Model, meta: ModelMetadata): Promise<boolean> {
+  const deletedAt = meta.deletedAt
+  if (!deletedAt) throw new QuarryError(`${meta.name} does not soft-delete (no @column.deletedAt()); there is nothing to restore`)
+  return runStep('restore', model, async () => {
+    writeAttribute(model, deletedAt.column, null)
+    return saveModel(model, meta)
+  })
+}
+
+/** `refresh()`: reads the row again (trashed or not), replacing every attribute. */
+export async function refreshModel(model: Model, meta: ModelMetadata): Promise<void> {
+  const where = keyWhere(model, meta)
+  const [row] = (await ModelAdapter.table(meta).where(where).limit(1)) as Row[]
+  if (!row) throw new ModelNotFoundError(meta.name, keyValue(meta, where))
+  for (const cast of meta.readCasts) {
+    const value = row[cast.column]
+    if (value !== null && value !== undefined) row[cast.column] = cast.get(value)
+  }
+  model.$attributes = row
+  synced(model, meta, [])
+}
+
+/** `increment('views', 2)`: `set views = views + 2` in SQL (no lost updates), mirrored on the model. */
+export function incrementModel(model: Model, meta: ModelMetadata, name: string, amount: number): Promise<boolean> {
+  const column = meta.lookup.get(name)
+  if (!column) throw new QuarryError(`${meta.name} has no column "${name}" to increment`)
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) throw new QuarryError(`increment() amount must be a finite number, got ${JSON.stringify(amount)}`)
+  return runStep('update', model, async () => {
+    const builder = ModelAdapter.table(meta).where(keyWhere(model, meta))
+    const extra: Row = {}
+    const now = new Date()
+    if (meta.updatedAt) extra[meta.updatedAt.column] = now
+    builder.increment(column.column, amount)
+    await (Object.keys(extra).length ? builder.update(extra) : builder)
+    const before = Number(model.$attributes[column.column] ?? 0)
+    const changed: Record<string, unknown> = { [column.column]: before + amount }
+    if (meta.updatedAt) changed[meta.updatedAt.column] = now
+    // Only these columns are now in the database: keep other unsaved changes dirty.
+    const shared = model.$attributes === model.$original
+    for (const [key, value] of Object.entries(changed)) {
+      model.$attributes[key] = value
+      if (!shared) model.$original[key] = value
+    }
+    model.$changes = Object.keys(changed)
+    return true
+  })
+}

@@ -1,0 +1,92 @@
+import type { QualifiedColumn } from '../query/query-target.js'
+import type { Model } from './model.js'
+
+declare const relationBrand: unique symbol
+
+/**
+ * The compile-time mark of a relation property. The relation types (`HasMany<Post>`, …) are the
+ * loaded value intersected with this brand, so a relation is never mistaken for a column and
+ * `related()` can know which kind it is:
+ *
+ * ```ts
+ * export type HasMany<M extends Model> = M[] & RelationBrand<'hasMany', M>
+ * ```
+ */
+export interface RelationBrand<Kind extends string = string, Related = unknown> {
+  readonly [relationBrand]?: { readonly kind: Kind; readonly related: Related }
+}
+
+type IsAny<V> = 0 extends 1 & V ? true : false
+
+/** A property type that is a relation: branded, or a model, a model array or a model or null. */
+export type IsRelation<V> =
+  IsAny<V> extends true
+    ? false
+    : [NonNullable<V>] extends [never]
+      ? false
+      : typeof relationBrand extends keyof NonNullable<V>
+        ? true
+        : [NonNullable<V>] extends [Model]
+          ? true
+          : [NonNullable<V>] extends [readonly Model[]]
+            ? true
+            : false
+
+/**
+ * The column property names of a model: its declared properties minus methods, `$` members
+ * and relations.
+ */
+export type ColumnName<M> = {
+  [K in keyof M]-?: K extends string
+    ? K extends `$${string}`
+      ? never
+      : IsAny<M[K]> extends true
+        ? K
+        : M[K] extends (...args: never[]) => unknown
+          ? never
+          : IsRelation<M[K]> extends true
+            ? never
+            : K
+    : never
+}[keyof M]
+
+/** The relation property names of a model. */
+export type RelationName<M> = {
+  [K in keyof M]-?: K extends string
+    ? K extends `$${string}`
+      ? never
+      : IsAny<M[K]> extends true
+        ? never
+        : IsRelation<M[K]> extends true
+          ? K
+          : never
+    : never
+}[keyof M]
+
+/** `emailAddress` → `email_address`, at the type level (the default column naming). */
+export type SnakeCase<S extends string> = S extends `${infer Head}${infer Rest}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Rest>}`
+  : S
+
+/**
+ * A name a query accepts for a column of `M`: a property (`emailAddress`), its default column
+ * name (`email_address`), or a qualified `table.column`.
+ */
+export type ColumnRef<M> = ColumnName<M> | SnakeCase<ColumnName<M>> | QualifiedColumn
+
+/** The column values of a model, by property. */
+export type Attributes<M> = { [K in ColumnName<M>]: M[K] }
+
+/** What `create`, `fill` and `merge` take. */
+export type ModelAttributes<M> = Partial<Attributes<M>>
+
+/** A local scope: receives the query (and arguments) and narrows it. */
+// The query parameter is contravariant: `any` lets each model's scopes name their own query type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ScopeFunction = (query: any, ...args: any[]) => unknown
+
+/** The arguments a scope takes after the query. */
+export type ScopeArgs<F> = F extends (query: never, ...args: infer A) => unknown ? A : never
+
+/** The scopes a model class declares in `static scopes`. */
+export type ScopesOf<C> = C extends { scopes: infer S } ? S : {}
