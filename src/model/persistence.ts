@@ -10,7 +10,8 @@ import type { ModelMetadata } from './model-metadata.js'
 import { baseSlug, freeSlug } from './slugs.js'
 import { uuidv7 } from './uuid.js'
 
-const SLUG_ATTEMPTS = 10
+// Each lost race moves one suffix on; only many identical titles at the same instant need many rounds.
+const SLUG_ATTEMPTS = 50
 
 /** `save()`: insert a new model or write the dirty columns of a loaded one, through the lifecycle. */
 export function saveModel(model: Model, meta: ModelMetadata): Promise<boolean> {
