@@ -7,6 +7,28 @@ import { isPostgresConnectionFailure, translatePostgresError } from './postgres-
 
 const require = createRequire(import.meta.url)
 
+interface PgTypes {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown
+}
+
+const INT8_OID = 20
+
+/**
+ * `bigint` (int8) values — bigserial keys, `count(*)` — as numbers when they fit a double exactly
+ * and as strings beyond 2^53, as mysql2 does with `supportBigNumbers`; pg's default is always a string.
+ */
+const int8AsSafeNumber: PgTypes = {
+  getTypeParser(oid, format) {
+    if (oid === INT8_OID && format !== 'binary') {
+      return (value: string) => {
+        const number = Number(value)
+        return Number.isSafeInteger(number) ? number : value
+      }
+    }
+    return (require('pg') as { types: PgTypes }).types.getTypeParser(oid, format)
+  },
+}
+
 /** PostgreSQL through `pg`. */
 export class PostgresDialect implements Dialect {
   readonly name: Dialect['name'] = 'postgres'
@@ -40,6 +62,7 @@ export class PostgresDialect implements Dialect {
     if (node.url !== undefined) settings.connectionString = node.url
     else Object.assign(settings, networkSettings(node))
     if (node.ssl !== undefined) settings.ssl = node.ssl
+    settings.types = int8AsSafeNumber
     return {
       client: quarryClient(this.knexClientBase()),
       connection: settings,
