@@ -89,7 +89,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   onlyTrashed(): this {
     const deletedAt = this.requireSoftDeletes('onlyTrashed')
     this.withTrashed()
-    return this.whereNotNull(deletedAt.column as ColumnRef<M>)
+    return this.whereNotNull(`${this.meta.table}.${deletedAt.column}`)
   }
 
   private requireSoftDeletes(what: string) {
@@ -114,7 +114,8 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     const copy = this.$narrowed(undefined, [...this.orders], this.limitValue, this.offsetValue)
     copy.scoped = true
     for (const name of names) {
-      if (name === SOFT_DELETES) copy.whereNull(this.meta.deletedAt!.column as ColumnRef<M>)
+      // Qualified, so a joined table's own deleted_at is not ambiguous.
+      if (name === SOFT_DELETES) copy.whereNull(`${this.meta.table}.${this.meta.deletedAt!.column}`)
       else this.modelClass.globalScopes![name]!(copy)
     }
     return copy

@@ -223,7 +223,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   }
 
   /** Adds every recorded part to a fresh builder on `knex`. */
-  protected compile(knex: Knex, parts: { orders: boolean; paging: boolean; select: boolean }): Knex.QueryBuilder {
+  protected compile(knex: Knex, parts: { orders: boolean; paging: boolean; select: boolean; lock?: boolean }): Knex.QueryBuilder {
     const builder = knex(this.target.table)
     for (const join of this.joins) join(builder, knex)
     if (parts.select) {
@@ -238,7 +238,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
       if (this.limitValue !== undefined) builder.limit(this.limitValue)
       if (this.offsetValue !== undefined) builder.offset(this.offsetValue)
     }
-    if (this.lock && this.target.connection().dialect.supports.rowLocks) {
+    if (this.lock && parts.lock !== false && this.target.connection().dialect.supports.rowLocks) {
       if (this.lock === 'update') builder.forUpdate()
       else builder.forShare()
     }
@@ -324,7 +324,8 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
       distinct: query.distinctValue,
       paged: query.limitValue !== undefined || query.offsetValue !== undefined,
       knex: () => query.knex(),
-      compileForAggregate: (knex, keep) => query.compile(knex, { orders: false, paging: keep, select: keep }),
+      // PostgreSQL refuses FOR UPDATE/SHARE with aggregates; an aggregate locks nothing anyway.
+      compileForAggregate: (knex, keep) => query.compile(knex, { orders: false, paging: keep, select: keep, lock: false }),
     }
     return runAggregate(source, fn, column)
   }
