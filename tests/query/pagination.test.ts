@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest'
-import { InvalidCursorError, QuarryError, type QueryEvent } from '../../src/index.js'
+import { InvalidCursorError, type ModelQuery, QuarryError, type QueryEvent } from '../../src/index.js'
 import { forEachDialect } from '../support/databases.js'
 import { createSchema, Post, User } from '../model/models.js'
 
@@ -48,7 +48,7 @@ forEachDialect('pagination, chunks and cursors', (ctx) => {
   })
 
   /** Every page forward from the start, then every page back from the end. */
-  async function walk(make: () => ReturnType<typeof User.query>, perPage: number) {
+  async function walk(make: () => ModelQuery<User>, perPage: number) {
     const forward: number[][] = []
     let page = await make().cursorPaginate(perPage)
     expect(page.prevCursor).toBeNull()
@@ -67,7 +67,7 @@ forEachDialect('pagination, chunks and cursors', (ctx) => {
   }
 
   it('cursorPaginate(): every row exactly once, forwards and backwards, with non-unique, nullable and descending keys', async () => {
-    const orderings: Array<[string, () => ReturnType<typeof User.query>]> = [
+    const orderings: Array<[string, () => ModelQuery<User>]> = [
       ['id', () => User.query().orderBy('id')],
       ['age asc', () => User.query().orderBy('age')],
       ['age desc', () => User.query().orderBy('age', 'desc')],
