@@ -29,7 +29,7 @@ export type MigrationProgress =
   | { type: 'waiting'; holder: string }
   | { type: 'start'; name: string; direction: Direction }
   | { type: 'done'; migration: RanMigration }
-  | { type: 'dropped'; tables: string[] }
+  | { type: 'dropped'; tables: string[]; statements: Statement[] }
 
 /** What a Migrator method did. */
 export interface MigrationRun {
@@ -124,7 +124,7 @@ export class Migrator {
   fresh(options: { dryRun?: boolean } = {}): Promise<MigrationRun> {
     return this.session(options, async (run) => {
       run.dropped = await dropAllTables(this.connection, [this.lock.table], run.dryRun ? run.statements : undefined)
-      this.options.onProgress?.({ type: 'dropped', tables: run.dropped })
+      this.options.onProgress?.({ type: 'dropped', tables: run.dropped, statements: run.statements })
       if (!run.dryRun) await this.repository.ensure()
       await this.migrateUp(run, run.dryRun ? new Set() : undefined)
     })

@@ -13,7 +13,8 @@ const DATE_PRECISION = 3
 /**
  * The `t` of `createTable('users', (t) => …)` and `alterTable`: knex's column types and index
  * methods, plus Eloquent's helpers (`id`, `foreignId().constrained()`, `morphs`, `timestamps`,
- * `softDeletes`). Types that differ per database come from the dialect.
+ * `softDeletes`). Types that differ per database come from the dialect. As in Eloquent, columns
+ * are NOT NULL unless declared `nullable()` (knex's own default is the opposite).
  *
  * ```ts
  * await this.schema.createTable('posts', (t) => {
@@ -40,11 +41,11 @@ export class TableBuilder {
   }
 
   increments(name = 'id', options?: { primaryKey?: boolean }): ColumnBuilder {
-    return this.column(this.knexTable.increments(name, options), name)
+    return new ColumnBuilder(this.knexTable.increments(name, options), name)
   }
 
   bigIncrements(name = 'id', options?: { primaryKey?: boolean }): ColumnBuilder {
-    return this.column(this.knexTable.bigIncrements(name, options), name)
+    return new ColumnBuilder(this.knexTable.bigIncrements(name, options), name)
   }
 
   integer(name: string, length?: number): ColumnBuilder {
@@ -183,12 +184,12 @@ export class TableBuilder {
    * `t.foreignId('team_id').constrained().cascadeOnDelete()` points at `teams.id`.
    */
   foreignId(name: string): ForeignIdColumnBuilder {
-    return new ForeignIdColumnBuilder(this.knexTable.bigInteger(name).unsigned(), name, inferTable)
+    return new ForeignIdColumnBuilder(this.knexTable.bigInteger(name).unsigned().notNullable(), name, inferTable)
   }
 
   /** A UUID meant to reference another table's UUID key: `t.foreignUuid('post_id').constrained()`. */
   foreignUuid(name: string): ForeignIdColumnBuilder {
-    return new ForeignIdColumnBuilder(this.knexTable.specificType(name, this.types.uuid), name, inferTable)
+    return new ForeignIdColumnBuilder(this.knexTable.specificType(name, this.types.uuid).notNullable(), name, inferTable)
   }
 
   /** `<name>_type` and a big integer `<name>_id`, indexed together: the columns of a `morphTo`. */
@@ -216,9 +217,6 @@ export class TableBuilder {
     if (nullable) {
       type.nullable()
       id.nullable()
-    } else {
-      type.notNullable()
-      id.notNullable()
     }
     this.index([`${name}_type`, `${name}_id`], indexName)
   }
@@ -348,8 +346,9 @@ export class TableBuilder {
     return this
   }
 
+  /** As in Eloquent, a column is NOT NULL unless declared `nullable()`. */
   private column(knexColumn: Knex.ColumnBuilder, name: string): ColumnBuilder {
-    return new ColumnBuilder(knexColumn, name)
+    return new ColumnBuilder(knexColumn.notNullable(), name)
   }
 }
 
