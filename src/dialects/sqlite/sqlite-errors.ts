@@ -47,6 +47,11 @@ export function translateSqliteError(error: unknown): QuarryError | undefined {
       return new UniqueViolationError(failedColumns(error), { cause: error })
     case 'SQLITE_CONSTRAINT_FOREIGNKEY':
       return new ForeignKeyViolationError({}, { cause: error })
+    // ON DELETE RESTRICT fails as a trigger would, with the foreign key's message.
+    case 'SQLITE_CONSTRAINT_TRIGGER':
+      return /FOREIGN KEY constraint failed/.test(errorField(error, 'message') ?? '')
+        ? new ForeignKeyViolationError({}, { cause: error })
+        : undefined
     case 'SQLITE_CONSTRAINT_NOTNULL':
       return new NotNullViolationError(failedColumns(error), { cause: error })
     default:
