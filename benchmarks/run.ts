@@ -53,15 +53,16 @@ async function runDialect(dialect: DialectName, options: Options): Promise<Diale
     await seed(open.knex, dialect, stream ? stream.size[options.quick ? 'quick' : 'full'] : 1)
     log(`${dialect}: ${open.serverVersion}; seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`)
     for (const spec of specs) {
+      const began = Date.now()
       const mode = options.quick ? 'quick' : 'full'
       const size = spec.size[mode]
       const rounds = options.rounds ?? spec.rounds?.[mode] ?? (options.quick ? 3 : 10)
-      const warmup = options.warmup ?? spec.rounds?.warmup ?? (options.quick ? 1 : 2)
+      const warmup = options.warmup ?? (options.quick ? spec.quickWarmup ?? 1 : spec.rounds?.warmup ?? 2)
       const outcomes = await runWorkload(open, spec, { size, rounds, warmup, runTimeoutMs: RUN_TIMEOUT_MS }, contestants)
       const cells: Record<string, Cell> = {}
       for (const [name, outcome] of outcomes) cells[name] = summarise(outcome, outcomes.get(BASELINE), name === BASELINE)
       result.workloads.push({ spec, size, rounds, warmup, cells })
-      log(`${dialect} · ${spec.title(size)}\n${Object.entries(cells).map(([n, c]) => `    ${n.padEnd(10)} ${short(c)}`).join('\n')}`)
+      log(`${dialect} · ${spec.title(size)} (${((Date.now() - began) / 1000).toFixed(1)} s)\n${Object.entries(cells).map(([n, c]) => `    ${n.padEnd(10)} ${short(c)}`).join('\n')}`)
     }
   } catch (error) {
     result.skipped = `stopped: ${brief(error)}`

@@ -23,8 +23,10 @@ export const EXTRA_SUITES = ['connection-overhead', 'routing-overhead'] as const
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --quick                 smaller sizes and fewer rounds (under two minutes), for checking a change
-  --dialects a,b          ${DIALECTS.join(', ')} (default: all; an unreachable server is reported, not fatal)
+  --quick                 smaller sizes and fewer rounds on sqlite and postgres (under two minutes
+                          on a quiet machine), for checking a change
+  --dialects a,b          ${DIALECTS.join(', ')} (default: all, quick: sqlite,postgres; an unreachable
+                          server is reported, not fatal)
   --workloads a,b         ${WORKLOADS.map((w) => w.id).join(', ')}
   --contestants a,b       ${CONTESTANTS.map((c) => c.name).join(', ')}
   --rounds N              measured rounds (default 10, quick 3)
@@ -51,6 +53,7 @@ function count(flag: string, value: string | undefined, min: number): number {
 }
 
 export function parseOptions(argv: readonly string[], defaultOut: string): Options {
+  let dialectsGiven = false
   const options: Options = {
     quick: false,
     dialects: [...DIALECTS],
@@ -65,7 +68,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Optio
     const value = () => inline ?? argv[++i]
     switch (flag) {
       case '--quick': options.quick = true; break
-      case '--dialects': options.dialects = list(flag, value(), DIALECTS); break
+      case '--dialects': options.dialects = list(flag, value(), DIALECTS); dialectsGiven = true; break
       case '--workloads': options.workloads = list(flag, value(), WORKLOADS.map((w) => w.id)); break
       case '--contestants': options.contestants = list(flag, value(), CONTESTANTS.map((c) => c.name)); break
       case '--rounds': options.rounds = count(flag, value(), 1); break
@@ -85,5 +88,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Optio
       default: throw new Error(`unknown option ${argv[i]}\n\n${USAGE}`)
     }
   }
+  // Quick mode keeps to the two databases the speed targets are about.
+  if (options.quick && !dialectsGiven) options.dialects = ['sqlite', 'postgres']
   return options
 }

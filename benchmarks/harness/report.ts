@@ -74,6 +74,7 @@ function goalsSection(run: RunResult): string[] {
     `| --- |${dialects.map(() => ' --- |').join('')}`,
   ]
   for (const goal of GOALS) {
+    if (!dialects.some((d) => goal.dialects.includes(d.dialect))) continue
     const cells = dialects.map((d) => {
       if (!goal.dialects.includes(d.dialect)) return 'n/a'
       const { verdict, detail } = goal.check(d)

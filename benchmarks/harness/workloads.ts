@@ -18,6 +18,8 @@ export interface WorkloadSpec {
   unit: string
   /** Rounds and warm-ups, when different from the run's defaults (the long stream). */
   rounds?: { full: number; quick: number; warmup: number }
+  /** Warm-up rounds in quick mode, when different from the run's default. */
+  quickWarmup?: number
   /** `new_users` is emptied (ids restarting at 1) before each run. */
   resetsNewUsers?: boolean
   /** The value a correct run returns, or null when the harness checks the database instead. */
@@ -52,7 +54,7 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   {
     id: 'singleInserts',
     title: (n) => `${n.toLocaleString('en')} single inserts`,
-    size: { full: 1_000, quick: 200 },
+    size: { full: 1_000, quick: 100 },
     unit: 'inserts',
     resetsNewUsers: true,
     expected: (n) => (n * (n + 1)) / 2,
@@ -67,7 +69,7 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   {
     id: 'findByKey',
     title: (n) => `${n.toLocaleString('en')} finds by primary key`,
-    size: { full: 5_000, quick: 1_000 },
+    size: { full: 5_000, quick: 300 },
     unit: 'finds',
     expected: (n) => sumAges(findIds(n)),
   },
@@ -81,14 +83,14 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   {
     id: 'paginate',
     title: (n) => `page ${PAGE} of ${PER_PAGE} with total, ×${n}`,
-    size: { full: 200, quick: 50 },
+    size: { full: 200, quick: 20 },
     unit: 'pages',
     expected: (n) => n * (PER_PAGE + USERS),
   },
   {
     id: 'updates',
     title: (n) => `${n.toLocaleString('en')} load-change-save updates`,
-    size: { full: 1_000, quick: 200 },
+    size: { full: 1_000, quick: 100 },
     unit: 'saves',
     expected: (n) => n,
   },
@@ -105,6 +107,7 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     size: { full: 1_000_000, quick: 100_000 },
     unit: 'rows',
     rounds: { full: 5, quick: 2, warmup: 1 },
+    quickWarmup: 0,
     expected: (n) => {
       let sum = 0
       for (let id = 1; id <= n; id++) sum += reading.value(id)
