@@ -5,6 +5,8 @@ import type { Connection } from '../connection/connection.js'
 export interface KeysetColumn {
   readonly column: string
   readonly direction: 'asc' | 'desc'
+  /** The column can never be NULL (a primary key): its condition stays index-friendly. */
+  readonly notNull?: boolean
 }
 
 const nullsFirst = new WeakMap<Connection, Promise<boolean>>()
@@ -74,11 +76,11 @@ function strictlyAfter(
     return nullsComeFirst ? (q) => void q.whereNotNull(key.column) : undefined
   }
   const operator = key.direction === 'asc' ? '>' : '<'
-  if (nullsComeFirst) return (q) => void q.where(key.column, operator, value as Knex.Value)
+  if (nullsComeFirst || key.notNull) return (q) => void q.where(key.column, operator, value as Knex.Value)
   return (q) => void q.where(key.column, operator, value as Knex.Value).orWhereNull(key.column)
 }
 
 /** The same keys in the opposite order, for walking backwards. */
 export function reversed(keys: readonly KeysetColumn[]): KeysetColumn[] {
-  return keys.map((key) => ({ column: key.column, direction: key.direction === 'asc' ? 'desc' : 'asc' }))
+  return keys.map((key) => ({ ...key, direction: key.direction === 'asc' ? 'desc' : 'asc' }))
 }

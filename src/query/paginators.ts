@@ -45,14 +45,15 @@ export async function paginate<T>(query: AnyQuery<T>, page: number, perPage: num
 /** The query's orderings plus the primary key as the tie-breaker: a total order to page by. */
 function keysetOf(query: AnyQuery<unknown>, what: string): KeysetColumn[] {
   const keys: KeysetColumn[] = []
+  const primary = new Set(query.target.primaryKey)
   for (const order of query.$state.orders) {
     if ('raw' in order) throw new QuarryError(`${what} cannot page by orderByRaw(); order by columns instead`)
-    keys.push(order)
+    keys.push({ ...order, notNull: primary.has(unqualified(order.column)) })
   }
   const seen = new Set(keys.map((key) => unqualified(key.column)))
   const direction = keys.length ? keys[keys.length - 1]!.direction : 'asc'
   for (const column of query.target.primaryKey) {
-    if (!seen.has(column)) keys.push({ column: `${query.target.table}.${column}`, direction })
+    if (!seen.has(column)) keys.push({ column: `${query.target.table}.${column}`, direction, notNull: true })
   }
   if (!keys.length) throw new QuarryError(`${what} needs an orderBy() or a primary key on ${query.target.name}`)
   return keys
