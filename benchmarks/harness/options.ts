@@ -1,4 +1,6 @@
 // `npm run bench -- [options]`: what to run and how.
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { DialectName, WorkloadId } from './contestant.js'
 import { CONTESTANTS } from './registry.js'
 import { DIALECTS } from './targets.js'
@@ -19,7 +21,11 @@ export interface Options {
   help: boolean
 }
 
-export const EXTRA_SUITES = ['connection-overhead', 'routing-overhead'] as const
+/** The single-purpose suites beside run.ts (connection-overhead, routing-overhead, migrations, …). */
+export const EXTRA_SUITES: readonly string[] = readdirSync(fileURLToPath(new URL('../', import.meta.url)))
+  .filter((file) => file.endsWith('.ts') && file !== 'run.ts')
+  .map((file) => file.slice(0, -3))
+  .sort()
 
 export const USAGE = `Usage: npm run bench -- [options]
 
@@ -78,7 +84,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Optio
       case '--no-install': options.install = false; break
       case '--suite': {
         const name = value()
-        if (!EXTRA_SUITES.includes(name as (typeof EXTRA_SUITES)[number])) {
+        if (!name || !EXTRA_SUITES.includes(name)) {
           throw new Error(`--suite: unknown "${name}" (one of ${EXTRA_SUITES.join(', ')})`)
         }
         options.suite = { name: name!, args: argv.slice(i + 1) }
