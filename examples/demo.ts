@@ -1,6 +1,20 @@
 // `npm run demo`: Quarry on the embedded default (a SQLite file, no server), showing what works.
 import 'reflect-metadata'
-import { connect, type QueryEvent, UniqueViolationError } from '../src/index.js'
+import { connect, Migration, Migrator, type QueryEvent, UniqueViolationError } from '../src/index.js'
+
+// The demo's schema, as a migration (bundled here; an app keeps them in database/migrations).
+class CreateDemoAccounts extends Migration {
+  async up() {
+    await this.schema.createTable('demo_accounts', (t) => {
+      t.increments('id')
+      t.string('email').unique()
+      t.integer('balance').default(0)
+    })
+  }
+  async down() {
+    await this.schema.dropTable('demo_accounts')
+  }
+}
 
 const log: QueryEvent[] = []
 const db = await connect() // DATABASE_URL, else ./quarry.sqlite
@@ -8,12 +22,11 @@ const off = db.on('query', (event) => log.push(event))
 const { driver, write } = db.connection().config
 console.log(`Connected to ${driver} at ${write.label}`)
 
-await db.knex.schema.dropTableIfExists('demo_accounts')
-await db.knex.schema.createTable('demo_accounts', (t) => {
-  t.increments('id')
-  t.string('email').notNullable().unique()
-  t.integer('balance').notNullable().defaultTo(0)
-})
+// refresh(): roll back what an earlier demo run applied, then apply again (never fresh(): that
+// would drop every table of a DATABASE_URL database).
+const migrator = new Migrator(db, { bundled: { '2026_01_01_000000_create_demo_accounts': CreateDemoAccounts } })
+const migrated = await migrator.refresh()
+console.log(`Migrations: ${migrated.migrations.map((m) => `${m.direction} ${m.name}`).join(', ')}`)
 
 // A transaction with a savepoint: the inner failure undoes only the inner work.
 await db.transaction(async () => {
