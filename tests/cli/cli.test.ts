@@ -142,13 +142,19 @@ describe.sequential('without a database', () => {
     writeFileSync(join(template, 'db/seeders/database-seeder.ts'), SEEDER)
   })
 
-  it('refuses to overwrite, and says what was wrong with a bad name', async () => {
-    const [again, model, badName, both] = await Promise.all([
+  it('writes .mjs without TypeScript, takes --create=table, refuses to overwrite, and says what was wrong with a bad name', async () => {
+    const plain = mkdtempSync(join(tmpdir(), 'quarry-cli-plain-'))
+    const [created, again, model, badName, both] = await Promise.all([
+      quarry(plain, ['make:migration', 'make things', '--create=things']),
       quarry(template, ['make:migration', 'create_teams_table']),
       quarry(template, ['make:model', 'Player']),
       quarry(template, ['make:model', '9lives']),
       quarry(template, ['make:migration', 'x', '--create', 'a', '--table', 'b']),
     ])
+    expect(created.stdout).toMatch(/^Created migration database\/migrations\/\d{4}_\d\d_\d\d_\d{6}_make_things\.mjs\n$/)
+    const [file] = readdirSync(join(plain, 'database/migrations'))
+    expect(readFileSync(join(plain, 'database/migrations', file!), 'utf8')).toContain("await this.schema.createTable('things', (t) => {")
+    rmSync(plain, { recursive: true, force: true })
     expect(again.code).toBe(1)
     expect(again.stderr).toMatch(/A migration named create_teams_table already exists: \d{4}_\d\d_\d\d_\d{6}_create_teams_table\.ts/)
     expect(model.code).toBe(1)
