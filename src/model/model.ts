@@ -13,7 +13,7 @@ import { ModelQuery } from './model-query.js'
 import { ModelTarget } from './model-target.js'
 import * as persistence from './persistence.js'
 import { type SerializeOptions, serializeModel } from './serialize.js'
-import type { ColumnName, ModelAttributes, ScopesOf } from './types.js'
+import type { ColumnName, ModelAttributes, modelBrand, ScopesOf } from './types.js'
 
 /** The finalised metadata of a model class (accessors defined on first use). */
 export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
@@ -45,6 +45,9 @@ export class Model {
   //   static guarded = ['id']                   attributes they refuse (['*']: all)
   //   static scopes = { active: (q) => … }      local scopes, typed for query().scope()
   //   static globalScopes = { tenant: (q) => … } applied to every query unless withoutGlobalScope()
+
+  /** Type-only: marks model instances so relation properties are told from columns cheaply. */
+  declare readonly [modelBrand]: true
 
   /** The row, keyed by column name, values as JavaScript sees them (casts applied). */
   $attributes: Row

@@ -1,7 +1,13 @@
 import type { QualifiedColumn } from '../query/query-target.js'
-import type { Model } from './model.js'
 
 declare const relationBrand: unique symbol
+/** The nominal mark of a model instance (type-only). Checking it needs no other member of the model. */
+export declare const modelBrand: unique symbol
+
+/** Anything that is a model instance, checked by its brand alone (so recursive models stay cheap). */
+export interface ModelLike {
+  readonly [modelBrand]: true
+}
 
 /**
  * The compile-time mark of a relation property. The relation types (`HasMany<Post>`, …) are the
@@ -26,9 +32,9 @@ export type IsRelation<V> =
       ? false
       : typeof relationBrand extends keyof NonNullable<V>
         ? true
-        : [NonNullable<V>] extends [Model]
+        : [NonNullable<V>] extends [ModelLike]
           ? true
-          : [NonNullable<V>] extends [readonly Model[]]
+          : [NonNullable<V>] extends [readonly ModelLike[]]
             ? true
             : false
 
