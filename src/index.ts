@@ -45,6 +45,17 @@ export { registerRelation } from './model/model-metadata.js'
 export { uuidv7, isUuid, isUuidV7 } from './model/uuid.js'
 export { slug } from './model/slugs.js'
 
+// Events and observers
+export {
+  MODEL_EVENTS,
+  type ModelEventName,
+  type CancellableEventName,
+  type WrittenEventName,
+  type ModelEventHandler,
+  type ModelObserver,
+  type ObserverInput,
+} from './events/index.js'
+
 // Queries
 export { QueryBuilder, type SelectItem } from './query/query-builder.js'
 export type { Page, PageMeta, CursorPage } from './query/paginators.js'

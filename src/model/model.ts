@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import type { Connection } from '../connection/connection.js'
 import { QuarryError } from '../errors/index.js'
+import { listeners, type ModelEventHandler, type ModelEventName, observe, type ObserverInput, withoutEvents } from '../events/index.js'
 import type { Row } from '../query/query-target.js'
 import { defineAccessors } from './accessors.js'
 import { byProperty, columnOf, dirtyColumns } from './dirty.js'
@@ -213,6 +214,42 @@ export class Model {
     return count
   }
 
+  /**
+   * Listens for an event of this model (of every model, on `Model`); resolves to the unsubscribe.
+   * Handlers may be async and are awaited in registration order, this class's before its
+   * superclasses' and `Model`'s; a `-ing` handler returning `false` cancels the write.
+   *
+   * ```ts
+   * const off = User.on('creating', (user) => { user.email = user.email.toLowerCase() })
+   * off()
+   * ```
+   */
+  static on<T extends typeof Model>(this: T, event: ModelEventName, handler: ModelEventHandler<Instance<T>>): () => void {
+    return listeners.add(this, event, handler as ModelEventHandler)
+  }
+
+  /** Removes a listener added with `on()`: `User.off('created', fn)`; `false` when it was not there. */
+  static off<T extends typeof Model>(this: T, event: ModelEventName, handler: ModelEventHandler<Instance<T>>): boolean {
+    return listeners.remove(this, event, handler as ModelEventHandler)
+  }
+
+  /**
+   * Registers an observer (an object, or a class made once) whose methods are named after events;
+   * with `afterCommit = true` its `-ed` methods run after the transaction commits. Resolves to
+   * the unsubscribe. `User.observe(new UserObserver())`
+   */
+  static observe<T extends typeof Model>(this: T, observer: ObserverInput<Instance<T>>): () => void {
+    return observe(this, observer as ObserverInput<Model>)
+  }
+
+  /**
+   * Runs `fn` with this model's events (its subclasses' too; every model's on `Model`) switched
+   * off, only in `fn`'s own async flow: `await User.withoutEvents(() => User.create(row))`.
+   */
+  static withoutEvents<R>(fn: () => R | Promise<R>): Promise<R> {
+    return withoutEvents(this, fn)
+  }
+
   // ---- instance ------------------------------------------------------------------------
 
   /** @internal */
@@ -246,6 +283,16 @@ export class Model {
   /** Soft-deletes when the model has `deletedAt`, else deletes the row. */
   async delete(): Promise<boolean> {
     return persistence.deleteModel(this, this.$meta)
+  }
+
+  /** `save()` without firing any event. */
+  async saveQuietly(): Promise<boolean> {
+    return withoutEvents(this.constructor, () => this.save())
+  }
+
+  /** `delete()` without firing any event. */
+  async deleteQuietly(): Promise<boolean> {
+    return withoutEvents(this.constructor, () => this.delete())
   }
 
   /** Deletes the row even when the model soft-deletes. */
