@@ -1,4 +1,3 @@
-import { connect } from '../connection/connect.js'
 import type { Database } from '../connection/database.js'
 import { QuarryError } from '../errors/index.js'
 import { loadConfig, type LoadedConfig } from './config-loader.js'
@@ -31,9 +30,10 @@ export class CliContext {
   /** Connects as the config says, runs `fn`, and always closes the connections. */
   async withDatabase<T>(options: DatabaseOptions, fn: (db: Database, config: LoadedConfig) => Promise<T>): Promise<T> {
     const config = await this.config(options)
+    // Loaded here, so that --help, --version and make: never load knex and the drivers.
+    const { connect } = await import('../connection/connect.js')
     const db = await connect(config.connect)
     try {
-      if (options.connection !== undefined) db.connection(options.connection)
       const connection = db.connection(options.connection)
       this.out.line(this.out.c.dim(`Connection ${connection.name}: ${connection.config.driver} ${connection.config.write.label}`))
       return await fn(db, config)
