@@ -1,22 +1,22 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { register } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+const TYPESCRIPT = /\.(m?ts|tsx)$/
 let loaderRegistered = false
+let typescriptReady: Promise<void> | undefined
 
 /**
- * Imports a migration, seeder or config file. A TypeScript file that plain Node cannot load
- * gets Quarry's loader (swc: types stripped, decorators compiled) registered, then is imported
- * again, so users never compile their migrations first.
+ * Imports a migration, seeder or config file. Before the first TypeScript file, Quarry's loader
+ * (swc: types stripped, decorators compiled with their metadata) is registered unless something
+ * already loads decorated TypeScript (Quarry's own CLI, tsx, vitest), so users never compile
+ * their migrations first.
  */
 export async function importFile(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href
-  try {
-    return (await import(url)) as Record<string, unknown>
-  } catch (error) {
-    if (!isUnknownExtension(error) || loaderRegistered) throw error
-    registerTypeScriptLoader()
-    return (await import(`${url}?ts`)) as Record<string, unknown>
-  }
+  if (TYPESCRIPT.test(path)) await ensureTypeScript()
+  return (await import(pathToFileURL(path).href)) as Record<string, unknown>
 }
 
 /** Registers Quarry's TypeScript loader for the rest of the process (once). */
@@ -26,6 +26,23 @@ export function registerTypeScriptLoader(): void {
   loaderRegistered = true
 }
 
-function isUnknownExtension(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION'
+/**
+ * A failed import stays failed for the life of the process, so the question "can this process
+ * load decorated TypeScript?" is asked of a throwaway file, not of the user's.
+ */
+function ensureTypeScript(): Promise<void> {
+  typescriptReady ??= (async () => {
+    if (loaderRegistered) return
+    const dir = mkdtempSync(join(tmpdir(), 'quarry-ts-probe-'))
+    const probe = join(dir, 'probe.ts')
+    writeFileSync(probe, 'function mark(_target: object, _key: string): void {}\nexport class Probe { @mark value: number = 1 }\n')
+    try {
+      await import(pathToFileURL(probe).href)
+    } catch {
+      registerTypeScriptLoader()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })()
+  return typescriptReady
 }
