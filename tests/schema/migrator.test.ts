@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { expect, it } from 'vitest'
+import { expect, expectTypeOf, it } from 'vitest'
 import {
   connect,
   Migration,
@@ -9,6 +9,8 @@ import {
   Migrator,
   type MigrationClass,
   type MigrationProgress,
+  type MigrationRun,
+  type MigrationStatus,
 } from '../../src/index.js'
 import { MigrationLock } from '../../src/schema/migration-lock.js'
 import { forEachDialect } from '../support/databases.js'
@@ -391,6 +393,17 @@ forEachDialect('Migrator', (ctx) => {
     await other.latest()
     expect(inTransaction).toBe(ctx.db.connection().dialect.supports.transactionalDdl)
     await other.reset()
+  })
+
+  it('types: the return shapes of API.md', () => {
+    const migrator = new Migrator(ctx.db, { bundled })
+    expectTypeOf(migrator.status).returns.resolves.items.toMatchTypeOf<{ name: string; batch: number | null; ranAt: Date | null }>()
+    expectTypeOf<MigrationStatus['batch']>().toEqualTypeOf<number | null>()
+    expectTypeOf(migrator.latest).returns.resolves.toEqualTypeOf<MigrationRun>()
+    expectTypeOf(migrator.rollback).parameter(0).toEqualTypeOf<{ step?: number; dryRun?: boolean } | undefined>()
+    // @ts-expect-error bundled migrations are classes with up(), not instances
+    new Migrator(ctx.db, { bundled: { x: new (createTable('x'))() } })
+    expect(migrator.connection.name).toBe('default')
   })
 
   it('a migration used outside a Migrator says so', () => {
