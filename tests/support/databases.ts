@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
 import { connect, type ConnectionConfig, type Database, type DialectCapabilities } from '../../src/index.js'
 import { dialectFor } from '../../src/dialects/registry.js'
-import { requestedDialects, TEST_DATABASE_PREFIX, type TestDialect } from './servers.js'
+import { requestedDialects, testDatabaseName, type TestDialect } from './servers.js'
 
 export type { TestDialect }
 
@@ -36,7 +36,7 @@ export interface TestDatabase {
  * test files running in parallel never share tables, and leftovers are dropped by the next run.
  */
 export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
-  const name = `${TEST_DATABASE_PREFIX}${randomBytes(5).toString('hex')}`
+  const name = testDatabaseName(randomBytes(4).toString('hex'))
   if (dialect === 'sqlite' || dialect === 'libsql') {
     const dir = mkdtempSync(join(tmpdir(), 'quarry-test-'))
     const file = join(dir, `${name}.db`)

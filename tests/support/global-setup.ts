@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node'
 import { connect } from '../../src/index.js'
 import {
   DEFAULT_URLS,
+  isAbandoned,
   requestedDialects,
   SERVER_DIALECTS,
   type ServerDialect,
@@ -110,7 +111,7 @@ async function reach(url: string): Promise<string | undefined> {
   }
 }
 
-/** Databases that a crashed earlier run left behind. */
+/** Databases that a crashed earlier run left behind, hours ago; concurrent runs keep theirs. */
 async function dropLeftovers(url: string): Promise<void> {
   const db = await connect(url)
   try {
@@ -118,7 +119,7 @@ async function dropLeftovers(url: string): Promise<void> {
     const rows = postgres
       ? await db.raw<{ name: string }>('select datname as name from pg_database where datname like ?', [`${TEST_DATABASE_PREFIX}%`])
       : await db.raw<{ name: string }>('select schema_name as name from information_schema.schemata where schema_name like ?', [`${TEST_DATABASE_PREFIX}%`])
-    for (const { name } of rows) {
+    for (const { name } of rows.filter((row) => isAbandoned(row.name))) {
       await db.raw(postgres ? `drop database if exists "${name}" with (force)` : `drop database if exists \`${name}\``)
     }
   } finally {

@@ -31,3 +31,17 @@ export function requestedDialects(): TestDialect[] {
 
 /** Prefix of the databases the suite creates, one per test file and dialect. */
 export const TEST_DATABASE_PREFIX = 'quarry_t_'
+
+/** `quarry_t_<seconds since epoch>_<random>`: the name says when it was made. */
+export function testDatabaseName(random: string): string {
+  return `${TEST_DATABASE_PREFIX}${Math.floor(Date.now() / 1000)}_${random}`
+}
+
+/**
+ * A database a crashed run left behind: made over `maxAgeSeconds` ago (runs going on at the same
+ * time, from other terminals, keep theirs).
+ */
+export function isAbandoned(name: string, maxAgeSeconds = 2 * 60 * 60): boolean {
+  const made = Number(/^quarry_t_(\d+)_/.exec(name)?.[1])
+  return !Number.isFinite(made) || Date.now() / 1000 - made > maxAgeSeconds
+}
