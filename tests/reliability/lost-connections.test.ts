@@ -56,7 +56,7 @@ forEachDialect('connections killed by the server', (ctx) => {
     try {
       const read = db.table('ledger').select(db.knex.raw(`${sleepExpr(1)} as slow`)).limit(1)
       setTimeout(() => void kill(admin, id).catch(() => undefined), 300)
-      const rows = (await read) as Array<{ slow: number | string }>
+      const rows = (await read) as unknown as Array<{ slow: number | string }>
       expect(rows.map((r) => Number(r.slow))).toEqual([1])
       const attempts = events.filter((e) => e.sql.includes('as slow'))
       expect(attempts).toHaveLength(2)
