@@ -1,4 +1,5 @@
 import { UnknownColumnError } from '../errors/index.js'
+import { defineAccessors } from './accessors.js'
 import { type ModelMetadata, metadataForTable } from './model-metadata.js'
 
 /**
@@ -17,8 +18,10 @@ export function resolveColumn(meta: ModelMetadata, name: string): string {
   if (dot > 0 && dot < name.length - 1) {
     const table = name.slice(0, dot)
     const part = name.slice(dot + 1)
-    const owner = table === meta.table ? meta : metadataForTable(table)
-    if (!owner) return name
+    const other = table === meta.table ? meta : metadataForTable(table)
+    if (!other) return name
+    // A model declared but not used yet is settled now: its class is fully defined by now.
+    const owner = other.finalize(defineAccessors)
     if (part === '*') return name
     const column = owner.lookup.get(part)
     if (column) return `${table}.${column.column}`

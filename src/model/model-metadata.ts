@@ -134,9 +134,17 @@ export function metadataOf(ctor: ModelConstructor): ModelMetadata {
   return meta
 }
 
-/** The finalised metadata of the model declared for `table`, if one has been used. */
+/** Models declared with an explicit `@table(name)`, before they are first used. */
+const declared = new Map<string, ModelMetadata>()
+
+/** Records that `meta`'s model is declared for `table` (called by `@table`). */
+export function declareTable(table: string, meta: ModelMetadata): void {
+  if (!declared.has(table)) declared.set(table, meta)
+}
+
+/** The metadata of the model used (or declared with `@table`) for `table`, if any. */
 export function metadataForTable(table: string): ModelMetadata | undefined {
-  return byTable.get(table)
+  return byTable.get(table) ?? declared.get(table)
 }
 
 /** Registers a relation on a model (the seam the relation decorators use). */

@@ -108,7 +108,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
 
   /** A copy with the global scopes applied, the query's own conditions grouped first. */
   protected override prepared(): this {
-    if (this.scoped) return this
+    if (this.scoped || (!this.meta.deletedAt && !this.modelClass.globalScopes)) return this
     const names = this.globalScopeNames().filter((name) => this.applies(name))
     if (!names.length) return this
     const copy = this.$narrowed(undefined, [...this.orders], this.limitValue, this.offsetValue)

@@ -22,6 +22,8 @@ export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
   return metadataOf(ctor).finalize(defineAccessors)
 }
 
+const NOTHING: readonly string[] = Object.freeze([])
+
 /** The instance side of a model class, for `this`-typed statics. */
 type Instance<T extends typeof Model> = InstanceType<T>
 
@@ -58,10 +60,10 @@ export class Model {
   $isPersisted: boolean
   /** The row was removed by `delete()`/`forceDelete()` through this instance. */
   $isDeleted: boolean
-  /** Values selected beside the model's columns (aggregates such as `postsCount`). */
-  $extras: Record<string, unknown>
-  /** Loaded relations by name (filled by eager and lazy loading). */
-  $relations: Record<string, unknown>
+  /** @internal Storage behind `$extras`, made on first use (hydration allocates nothing for it). */
+  $extrasStore: Record<string, unknown> | undefined
+  /** @internal Storage behind `$relations`, made on first use. */
+  $relationsStore: Record<string, unknown> | undefined
   /** The pivot columns of a many-to-many row this model was loaded through. */
   $pivot: Record<string, unknown> | undefined
   /** Columns written by the last save (for `wasChanged`). */
@@ -70,17 +72,37 @@ export class Model {
   $snapshots: Record<string, string | undefined> | undefined
 
   constructor() {
-    modelMetadata(new.target)
     const row = takePendingRow()
+    // Hydration finalised the class already; a model made with `new` finalises it here, so the
+    // column accessors exist before any property is touched.
+    if (row === undefined) modelMetadata(new.target)
     this.$attributes = row ?? {}
     this.$original = this.$attributes
     this.$isPersisted = row !== undefined
     this.$isDeleted = false
-    this.$extras = {}
-    this.$relations = {}
+    this.$extrasStore = undefined
+    this.$relationsStore = undefined
     this.$pivot = undefined
-    this.$changes = []
+    this.$changes = NOTHING
     this.$snapshots = undefined
+  }
+
+  /** Values selected beside the model's columns (aggregates such as `postsCount`). */
+  get $extras(): Record<string, unknown> {
+    return (this.$extrasStore ??= {})
+  }
+
+  set $extras(value: Record<string, unknown>) {
+    this.$extrasStore = value
+  }
+
+  /** Loaded relations by name (filled by eager and lazy loading). */
+  get $relations(): Record<string, unknown> {
+    return (this.$relationsStore ??= {})
+  }
+
+  set $relations(value: Record<string, unknown>) {
+    this.$relationsStore = value
   }
 
   // ---- statics -------------------------------------------------------------------------

@@ -26,8 +26,9 @@ export function serializeModel(model: Model, meta: ModelMetadata, options?: Seri
     const value = attributes[column.column]
     if (value !== undefined) out[key] = value
   }
-  for (const key in model.$extras) out[key] = model.$extras[key]
-  const relations = model.$relations
+  const extras = model.$extrasStore
+  if (extras) for (const key in extras) out[key] = extras[key]
+  const relations = model.$relationsStore ?? {}
   for (const name of Object.keys(relations)) {
     const nested = options?.relations?.[name]
     out[name] = serializeValue(relations[name], nested)

@@ -1,5 +1,5 @@
 import { QuarryError } from '../errors/index.js'
-import { metadataOf } from './model-metadata.js'
+import { declareTable, metadataOf } from './model-metadata.js'
 import type { ColumnNaming } from './naming.js'
 
 export interface TableOptions {
@@ -29,7 +29,10 @@ export function table(name?: string | TableOptions, options: TableOptions = {}) 
   return <C extends abstract new (...args: never[]) => object>(target: C): C => {
     const meta = metadataOf(target)
     if (meta.isFinalized) throw new QuarryError(`@table on ${meta.name} came after the model was first used`)
-    if (name !== undefined) meta.settings.table = name
+    if (name !== undefined) {
+      meta.settings.table = name
+      declareTable(name, meta)
+    }
     if (connection !== undefined) meta.settings.connection = connection
     if (naming !== undefined) meta.settings.naming = naming
     return target

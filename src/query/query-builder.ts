@@ -267,7 +267,12 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
 
   /** The first result, or `null`. */
   async first(): Promise<T | null> {
-    const [item] = await this.clone().limit(1).get()
+    // Compiled with limit 1 directly: the query itself is left as it was, and no copy is made.
+    const builder = this.prepared().compile(this.knex(), { orders: true, paging: false, select: true })
+    if (this.offsetValue !== undefined) builder.offset(this.offsetValue)
+    const rows = (await builder.limit(1)) as Row[]
+    if (!rows.length) return null
+    const [item] = await this.target.hydrate(rows, this.customSelect)
     return item ?? null
   }
 
