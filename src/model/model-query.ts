@@ -23,6 +23,9 @@ interface ScopedClass {
  * ```ts
  * const users = await User.query().scope('active').where('age', '>', 18).orderBy('name')
  * ```
+ *
+ * Seam for relations: eager loading (`with`, `withCount`) belongs in an override of
+ * `materialize(rows)`, which every terminal read (`get`, `first`, paginators, chunks) goes through.
  */
 export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>> {
   protected readonly meta: ModelMetadata

@@ -255,6 +255,14 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   /** Runs the query: the results. (Awaiting the query does the same.) */
   async get(): Promise<T[]> {
     const rows = (await this.toKnexQuery()) as Row[]
+    return this.materialize(rows)
+  }
+
+  /**
+   * Rows to results: every terminal read (`get`, `first`, the paginators, `chunk`, `cursor`) ends
+   * here, so a subclass can add to what a result carries (eager-loaded relations) in one place.
+   */
+  protected async materialize(rows: Row[]): Promise<T[]> {
     return this.target.hydrate(rows, this.customSelect)
   }
 
@@ -272,7 +280,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
     if (this.offsetValue !== undefined) builder.offset(this.offsetValue)
     const rows = (await builder.limit(1)) as Row[]
     if (!rows.length) return null
-    const [item] = await this.target.hydrate(rows, this.customSelect)
+    const [item] = await this.materialize(rows)
     return item ?? null
   }
 
