@@ -46,8 +46,10 @@ export async function runWorkload(
     handle: new ChildHandle({ module: entry.module.href, target: open.target, workload: spec.id, size: plan.size }),
     outcome: { status: 'ok', times: [], heapMb: [] },
   }))
+  const began = Date.now()
   try {
     await Promise.all(entrants.map((e) => awaitReady(e)))
+    if (process.env.BENCH_DEBUG) console.error(`  ${spec.id}: ready after ${Date.now() - began} ms`)
     const live = () => entrants.filter((e) => e.outcome.status === 'ok')
     for (let round = 0; round < plan.warmup + plan.rounds; round++) {
       const order = live()
@@ -56,8 +58,10 @@ export async function runWorkload(
         await runRound(open, spec, plan, e, round)
       }
     }
+    if (process.env.BENCH_DEBUG) console.error(`  ${spec.id}: rounds done after ${Date.now() - began} ms`)
   } finally {
     await Promise.all(entrants.map((e) => e.handle.close()))
+    if (process.env.BENCH_DEBUG) console.error(`  ${spec.id}: closed after ${Date.now() - began} ms`)
   }
   return new Map(entrants.map((e) => [e.entry.name, e.outcome]))
 }
