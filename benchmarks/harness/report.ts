@@ -79,7 +79,7 @@ function goalsSection(run: RunResult): string[] {
       if (!goal.dialects.includes(d.dialect)) return 'n/a'
       const { verdict, detail } = goal.check(d)
       const mark = verdict === 'met' ? '✅ met' : verdict === 'missed' ? '❌ missed' : '… not measured'
-      return `${mark}: ${oneLine(detail, 200)}`
+      return `${mark}: ${oneLine(detail, 500)}`
     })
     lines.push(`| ${goal.text} | ${cells.join(' | ')} |`)
   }
