@@ -36,6 +36,19 @@ function short(cell: Cell): string {
   return `${cell.time.median.toFixed(1)} ms${cell.ratio ? ` (${cell.ratio.median.toFixed(2)}×)` : ''}${cell.heapMb !== undefined ? ` ${cell.heapMb.toFixed(0)} MB` : ''}`
 }
 
+/** The database being used, dropped on Ctrl-C too (a SQLite file on tmpfs holds memory). */
+let current: Awaited<ReturnType<typeof openTarget>> | undefined
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: dropping the benchmark database and stopping`)
+    const timer = setTimeout(() => process.exit(130), 10_000)
+    void (current?.drop() ?? Promise.resolve()).finally(() => {
+      clearTimeout(timer)
+      process.exit(130)
+    })
+  })
+}
+
 async function runDialect(dialect: DialectName, options: Options): Promise<DialectResult> {
   const specs = WORKLOADS.filter((w) => options.workloads.includes(w.id))
   const contestants = CONTESTANTS.filter((c) => options.contestants.includes(c.name))
@@ -48,6 +61,7 @@ async function runDialect(dialect: DialectName, options: Options): Promise<Diale
     return { dialect, skipped: `cannot reach the server (${brief(error)})`, workloads: [] }
   }
   const result: DialectResult = { dialect, server: open.serverVersion, workloads: [] }
+  current = open
   try {
     const seeding = Date.now()
     await seed(open.knex, dialect, stream ? stream.size[options.quick ? 'quick' : 'full'] : 1)
@@ -68,6 +82,7 @@ async function runDialect(dialect: DialectName, options: Options): Promise<Diale
     result.skipped = `stopped: ${brief(error)}`
     log(`${dialect}: ${result.skipped}`)
   } finally {
+    current = undefined
     await open.drop()
   }
   return result

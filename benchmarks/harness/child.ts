@@ -90,6 +90,9 @@ try {
   send({ type: 'failed', error: describe(error) })
 }
 
+// The parent is gone (stopped, crashed): nothing left to run for.
+process.on('disconnect', () => process.exit(0))
+
 process.on('message', async (message: ParentMessage) => {
   if (message.type === 'close') {
     try {
