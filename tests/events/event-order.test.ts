@@ -1,5 +1,7 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest'
 import { Model, QuarryError } from '../../src/index.js'
+import { hydrate } from '../../src/model/hydrate.js'
+import { modelMetadata } from '../../src/model/model.js'
 import { forEachDialect } from '../support/databases.js'
 import { Admin, createEventSchema, Member, Note, rowsOf } from './models.js'
 import { eventLog } from './support.js'
@@ -118,6 +120,23 @@ forEachDialect('model events: order', (ctx) => {
       throw boom
     }))
     await expect(Member.query()).rejects.toBe(boom)
+  })
+
+  it('hydration stays synchronous unless a retrieved listener is async: no per-row promise by default', async () => {
+    const rows = () => [{ id: 1, body: 'a' }, { id: 2, body: 'b' }]
+    const meta = modelMetadata(Note)
+    keep(Model.on('saved', () => {}))
+    keep(Member.on('retrieved', async () => {}))
+    expect(Array.isArray(hydrate(meta, rows(), false))).toBe(true)
+    const seen: string[] = []
+    keep(Note.on('retrieved', (note) => void seen.push(note.body)))
+    expect(Array.isArray(hydrate(meta, rows(), false))).toBe(true)
+    expect(seen).toEqual(['a', 'b'])
+    keep(Note.on('retrieved', async (note) => void seen.push(`async ${note.body}`)))
+    const pending = hydrate<Note>(meta, rows(), false)
+    expect(pending).toBeInstanceOf(Promise)
+    expect((await pending).map((n) => n.body)).toEqual(['a', 'b'])
+    expect(seen).toEqual(['a', 'b', 'a', 'async a', 'b', 'async b'])
   })
 
   it('bulk paths that bypass models fire nothing: insert, upsert, mass update and delete', async () => {
