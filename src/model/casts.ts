@@ -64,6 +64,9 @@ export const dateTimeCast: ColumnCast = {
 
 /** A moment from a Date, epoch milliseconds, or text (text without an offset is UTC). */
 export function toDate(value: unknown): Date {
+  // The common cases first: epoch milliseconds (SQLite, libSQL) and driver Dates (PostgreSQL, MySQL).
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value)
+  if (value instanceof Date && value.getTime() === value.getTime()) return value
   let date: Date
   if (value instanceof Date) date = value
   else if (typeof value === 'number') date = new Date(value)

@@ -1,6 +1,7 @@
 import { ModelNotFoundError, QuarryError, UniqueViolationError } from '../errors/index.js'
 import { bulkInsert } from '../query/bulk-insert.js'
 import type { Row } from '../query/query-target.js'
+import { hydrate } from './hydrate.js'
 import { assignments } from './mass-assignment.js'
 import type { Model } from './model.js'
 import { ModelAdapter } from './model-adapter.js'
@@ -16,12 +17,22 @@ export interface FinderClass<M extends Model> {
 }
 
 /** `find` by primary key (a value, or an object for a composite key). */
-export function find<M extends Model>(Class: FinderClass<M>, id: unknown): Promise<M | null> {
+export async function find<M extends Model>(Class: FinderClass<M>, id: unknown, meta?: ModelMetadata): Promise<M | null> {
+  const [key, more] = meta?.primaryKey ?? []
+  const scoped = !meta || meta.deletedAt || (Class as { globalScopes?: object }).globalScopes
+  if (key && !more && !scoped && (typeof id === 'number' || typeof id === 'string')) {
+    // The hot path: one key, nothing to scope. The same SQL the query builder would send,
+    // without building a query object for it.
+    const rows = (await ModelAdapter.table(meta).where(key.column, id).limit(1)) as Row[]
+    if (!rows.length) return null
+    const [model] = await hydrate<M>(meta, rows, false)
+    return model ?? null
+  }
   return Class.query().whereKey(id).first()
 }
 
-export async function findOrFail<M extends Model>(Class: FinderClass<M>, id: unknown): Promise<M> {
-  const found = await find(Class, id)
+export async function findOrFail<M extends Model>(Class: FinderClass<M>, id: unknown, meta?: ModelMetadata): Promise<M> {
+  const found = await find(Class, id, meta)
   if (!found) throw new ModelNotFoundError(Class.name, id)
   return found
 }

@@ -29,7 +29,8 @@ interface ScopedClass {
  */
 export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>> {
   protected readonly meta: ModelMetadata
-  private removedScopes: Set<string> | 'all' = new Set()
+  /** Global scopes left out: none (`undefined`, the common case, allocates nothing), some, or all. */
+  private removedScopes: Set<string> | 'all' | undefined
   private scoped = false
 
   constructor(target: ModelTarget<M>) {
@@ -44,7 +45,8 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
 
   protected override copyInto(copy: this): this {
     super.copyInto(copy)
-    copy.removedScopes = this.removedScopes === 'all' ? 'all' : new Set(this.removedScopes)
+    const removed = this.removedScopes
+    copy.removedScopes = removed === undefined || removed === 'all' ? removed : new Set(removed)
     copy.scoped = this.scoped
     return copy
   }
@@ -71,8 +73,15 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
       const known = this.globalScopeNames()
       throw new QuarryError(`${this.meta.name} has no global scope "${name}"; ${known.length ? `its global scopes are: ${known.join(', ')}` : 'it has none'}`)
     }
-    if (this.removedScopes !== 'all') this.removedScopes.add(name)
+    this.remove(name)
     return this
+  }
+
+  private remove(name: string): void {
+    const removed = this.removedScopes
+    if (removed === 'all') return
+    if (removed) removed.add(name)
+    else this.removedScopes = new Set([name])
   }
 
   /** Leaves out every global scope, soft deletes included. */
@@ -84,7 +93,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   /** Includes soft-deleted rows. */
   withTrashed(): this {
     this.requireSoftDeletes('withTrashed')
-    if (this.removedScopes !== 'all') this.removedScopes.add(SOFT_DELETES)
+    this.remove(SOFT_DELETES)
     return this
   }
 
@@ -106,7 +115,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   }
 
   private applies(name: string): boolean {
-    return this.removedScopes !== 'all' && !this.removedScopes.has(name)
+    return this.removedScopes === undefined || (this.removedScopes !== 'all' && !this.removedScopes.has(name))
   }
 
   /** A copy with the global scopes applied, the query's own conditions grouped first. */

@@ -141,12 +141,12 @@ export class Model {
 
   /** The model with this primary key, or `null`. Composite keys: `find({ userId: 1, roleId: 2 })`. */
   static async find<T extends typeof Model>(this: T, id: unknown): Promise<Instance<T> | null> {
-    return finders.find(this as unknown as finders.FinderClass<Instance<T>>, id)
+    return finders.find(this as unknown as finders.FinderClass<Instance<T>>, id, modelMetadata(this))
   }
 
   /** Like `find`, but throws `ModelNotFoundError` (with the model name and key) when there is none. */
   static async findOrFail<T extends typeof Model>(this: T, id: unknown): Promise<Instance<T>> {
-    return finders.findOrFail(this as unknown as finders.FinderClass<Instance<T>>, id)
+    return finders.findOrFail(this as unknown as finders.FinderClass<Instance<T>>, id, modelMetadata(this))
   }
 
   /** The first model whose `column` equals `value`: `User.findBy('email', x)`. */

@@ -262,7 +262,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
    * Rows to results: every terminal read (`get`, `first`, the paginators, `chunk`, `cursor`) ends
    * here, so a subclass can add to what a result carries (eager-loaded relations) in one place.
    */
-  protected async materialize(rows: Row[]): Promise<T[]> {
+  protected materialize(rows: Row[]): T[] | Promise<T[]> {
     return this.target.hydrate(rows, this.customSelect)
   }
 
@@ -280,7 +280,8 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
     if (this.offsetValue !== undefined) builder.offset(this.offsetValue)
     const rows = (await builder.limit(1)) as Row[]
     if (!rows.length) return null
-    const [item] = await this.materialize(rows)
+    const results = this.materialize(rows)
+    const [item] = Array.isArray(results) ? results : await results
     return item ?? null
   }
 
