@@ -20,7 +20,7 @@ export type SelectItem<C extends string> = C | Readonly<Record<string, C>>
  * const adults = await User.query().where('age', '>=', 18).orderBy('name').limit(10)
  * ```
  */
-export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, C> implements PromiseLike<T[]>, Subquery {
+export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, C> implements Promise<T[]>, Subquery {
   protected selects: Clause[] = []
   protected joins: Clause[] = []
   protected groups: Clause[] = []
@@ -271,6 +271,18 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.get().then(onfulfilled, onrejected)
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T[] | R> {
+    return this.get().catch(onrejected)
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T[]> {
+    return this.get().finally(onfinally)
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'QueryBuilder'
   }
 
   /** The first result, or `null`. */

@@ -1,5 +1,6 @@
-import { beforeAll, beforeEach, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type QueryEvent } from '../../src/index.js'
+import { booleanCast, dateCast, dateTimeCast, decimalCast } from '../../src/model/casts.js'
 import { forEachDialect } from '../support/databases.js'
 import { createSchema, Sample, truncate } from './models.js'
 
@@ -169,5 +170,39 @@ forEachDialect('casts and round trips', (ctx) => {
     } else {
       expect((await roundTrip({ label: nul })).label).toBe(nul)
     }
+  })
+})
+
+describe('casts without a database', () => {
+  it('a calendar date is read by the day the driver meant, in any time zone', () => {
+    const zone = process.env.TZ
+    try {
+      for (const tz of ['Asia/Tokyo', 'America/New_York', 'UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+        process.env.TZ = tz
+        // pg gives a date column as local midnight; mysql2 (timezone Z) as UTC midnight; SQLite as text.
+        for (const given of [new Date(2024, 1, 29), new Date(Date.UTC(2024, 1, 29)), '2024-02-29']) {
+          expect((dateCast.get(given) as Date).toISOString(), `${tz}: ${String(given)}`).toBe('2024-02-29T00:00:00.000Z')
+        }
+        expect(dateCast.set(new Date(Date.UTC(2024, 1, 29)))).toBe('2024-02-29')
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+  })
+
+  it('dateTime reads epoch milliseconds, Dates and text (text without an offset is UTC); junk is an error', () => {
+    expect(dateTimeCast.get(1_700_000_000_123)).toEqual(new Date(1_700_000_000_123))
+    expect(dateTimeCast.get('2024-01-02 03:04:05.678')).toEqual(new Date('2024-01-02T03:04:05.678Z'))
+    expect(dateTimeCast.get('2024-01-02T03:04:05+02:00')).toEqual(new Date('2024-01-02T01:04:05Z'))
+    expect(() => dateTimeCast.get('not a date')).toThrow(/Cannot read "not a date" as a date/)
+  })
+
+  it('decimals: exact strings by default, numbers with asNumber; booleans from every storage', () => {
+    expect(decimalCast({ scale: 2 }).get(12.5)).toBe('12.50')
+    expect(decimalCast().get('12.50')).toBe('12.50')
+    expect(decimalCast({ asNumber: true }).get('12.50')).toBe(12.5)
+    for (const falsy of [0, '0', false, 'false', 'f', 0n]) expect(booleanCast.get(falsy)).toBe(false)
+    for (const truthy of [1, '1', true, 't', 1n]) expect(booleanCast.get(truthy)).toBe(true)
   })
 })
