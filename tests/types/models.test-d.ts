@@ -133,3 +133,18 @@ expectTypeOf(user.getDirty()).toMatchTypeOf<Partial<{ email: string; age: number
 expectTypeOf(user.save()).resolves.toEqualTypeOf<boolean>()
 expectTypeOf(user.toJSON()).toEqualTypeOf<Record<string, unknown>>()
 expectTypeOf(user.fill({ email: 'x' })).toEqualTypeOf<User>()
+
+// An abstract base with shared columns: subclasses get its columns, typed and checked.
+abstract class Timestamped extends Model {
+  @column.createdAt() declare createdAt: Date
+  @column.updatedAt() declare updatedAt: Date
+}
+class Note extends Timestamped {
+  @column.primary() declare id: number
+  @column() declare body: string
+}
+expectTypeOf<ColumnName<Note>>().toEqualTypeOf<'createdAt' | 'updatedAt' | 'id' | 'body'>()
+expectTypeOf(Note.find(1)).resolves.toEqualTypeOf<Note | null>()
+Note.query().orderBy('createdAt', 'desc').where('body', 'like', '%x%')
+// @ts-expect-error an unknown column on the subclass
+Note.query().orderBy('title')
