@@ -1,3 +1,5 @@
+import { QuarryError } from '../../errors/index.js'
+import { fromSqliteInteger } from '../sqlite/sqlite-integers.js'
 import { Buffer } from 'node:buffer'
 import { createRequire } from 'node:module'
 import type { Writable } from 'node:stream'
@@ -46,13 +48,13 @@ interface KnexQueryObject {
   bindings?: readonly unknown[] | null
   method?: string
   response?: unknown
-  context?: { lastID: number | bigint; changes: number }
+  context?: { lastID: number | string; changes: number }
 }
 
 /** What better-sqlite3's `Statement.run()` returns, mirrored for non-row statements. */
 export interface LibsqlRunResult {
   changes: number
-  lastInsertRowid: number | bigint
+  lastInsertRowid: number | string
 }
 
 /** The parts of a libsql `ResultSet` that are used here. */
@@ -221,11 +223,6 @@ function toConnection(connection: unknown): LibsqlKnexConnection {
   throw new Error('No connection provided')
 }
 
-/** Integers beyond 2^53 are returned as bigint rather than silently rounded. */
-function toSafeNumber(value: bigint): number | bigint {
-  const asNumber = Number(value)
-  return Number.isSafeInteger(asNumber) ? asNumber : value
-}
 
 /** libsql returns BLOBs as ArrayBuffer; better-sqlite3 (and so the ORM) expects Buffer. */
 function fromDriverValue(value: Value): Value | Buffer {
@@ -239,7 +236,8 @@ function toPlainRows(columns: readonly string[], rows: readonly Row[]): Record<s
     // and a column named `length` is not shadowed by the Row's own `length`.
     for (let i = 0; i < columns.length; i++) {
       const name = columns[i] as string
-      const value = fromDriverValue(row[i] as Value)
+      const raw = row[i] as Value
+      const value = typeof raw === 'bigint' ? fromSqliteInteger(raw) : fromDriverValue(raw)
       if (name === '__proto__') {
         Object.defineProperty(plain, name, { value, enumerable: true, writable: true, configurable: true })
       } else {
@@ -259,8 +257,16 @@ function toDriverValue(binding: unknown, index: number): InValue {
   switch (typeof binding) {
     case 'boolean':
       return binding ? 1 : 0
-    case 'number':
     case 'string':
+      if (binding.includes('\u0000')) {
+        // @libsql/client stores U+0000 but its reader cuts the text there: refuse rather than lose data.
+        throw new QuarryError(
+          `Text containing U+0000 (NUL) at binding ${index} cannot be stored through libSQL: its client truncates ` +
+            'such text when reading it back. Strip the NUL characters, or store the value in a binary column as a Buffer',
+        )
+      }
+      return binding
+    case 'number':
     case 'bigint':
       return binding
   }
@@ -300,9 +306,10 @@ function waitForDrain(stream: Writable): Promise<void> {
  *   objects, inserts `[lastInsertId]`, updates and deletes the affected row
  *   count, `.returning()` the returned rows. `knex.raw()` gives an array of plain
  *   row objects for any statement that returns rows, and otherwise
- *   `{ changes, lastInsertRowid }` like better-sqlite3's `run()`. Integers use
- *   libsql's `intMode: 'number'` (an integer that is not a safe number throws a
- *   RangeError); a rowid beyond 2^53 is reported as a bigint. BLOBs come back as
+ *   `{ changes, lastInsertRowid }` like better-sqlite3's `run()`. Integers are read
+ *   as bigint (`intMode: 'bigint'`) and given as numbers where exact, strings beyond
+ *   2^53 (as Quarry's better-sqlite3 client and pg/mysql2 do). Text containing U+0000
+ *   is refused: the client would truncate it on reading. BLOBs come back as
  *   Buffers. Bindings: `Date` becomes its epoch milliseconds, booleans 0/1, an
  *   `undefined` that gets past knex's own checks NULL (as better-sqlite3 does for
  *   the rows of a multi-row insert that lack a column); other objects throw.
@@ -350,7 +357,7 @@ export class LibsqlKnexClient extends KnexSqliteClient {
     const urlKind = libsqlUrlKind(settings.url)
     const options: LibsqlConfig = {
       url: settings.url,
-      intMode: 'number',
+      intMode: 'bigint',
       // One SQLite connection per local client, so per-connection pragmas hold
       // for every statement (remote `concurrency` only limits parallel requests).
       ...(urlKind === 'remote' ? {} : { concurrency: 1 }),
@@ -398,7 +405,7 @@ export class LibsqlKnexClient extends KnexSqliteClient {
       obj.response = toPlainRows(result.columns, result.rows)
       return obj
     }
-    const lastID = result.lastInsertRowid === undefined ? 0 : toSafeNumber(result.lastInsertRowid)
+    const lastID = result.lastInsertRowid === undefined ? 0 : fromSqliteInteger(result.lastInsertRowid)
     const runResult: LibsqlRunResult = { changes: result.rowsAffected, lastInsertRowid: lastID }
     obj.response = runResult
     obj.context = { lastID, changes: result.rowsAffected }

@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
-import { quarryClient } from '../../connection/quarry-client.js'
+import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import type { Dialect } from '../dialect.js'
 import { translateSqliteError } from './sqlite-errors.js'
-
-const require = createRequire(import.meta.url)
+import { SqliteKnexClient } from './sqlite-knex-client.js'
 
 interface BetterSqliteDatabase {
   pragma(source: string): unknown
@@ -39,7 +37,7 @@ export class SqliteDialect implements Dialect {
     const busyTimeoutMs = connection.busyTimeoutMs
     const inMemory = node.filename === ':memory:'
     return {
-      client: quarryClient(require('knex/lib/dialects/better-sqlite3/index.js')),
+      client: quarryClient(SqliteKnexClient as unknown as ClientClass),
       connection: { filename: node.filename! },
       useNullAsDefault: true,
       pool: {
