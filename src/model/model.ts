@@ -348,10 +348,19 @@ export class Model {
     return persistence.incrementModel(this, this.$meta, column, -amount)
   }
 
-  /** Saves with `updatedAt` set to now. */
+  /**
+   * Saves with `updatedAt` set to now. It always writes: within the same millisecond as the last
+   * write, the timestamp moves one millisecond past the stored one.
+   */
   async touch(): Promise<boolean> {
     const updatedAt = this.$meta.updatedAt
-    if (updatedAt) (this as unknown as Record<string, unknown>)[updatedAt.property] = new Date()
+    if (updatedAt) {
+      const attributes = this as unknown as Record<string, unknown>
+      const previous = attributes[updatedAt.property]
+      const now = Date.now()
+      const last = previous instanceof Date ? previous.getTime() : -Infinity
+      attributes[updatedAt.property] = new Date(now > last ? now : last + 1)
+    }
     return this.save()
   }
 

@@ -176,6 +176,21 @@ forEachDialect('models: create, find, save, delete', (ctx) => {
     await expect(user.increment('nope' as never)).rejects.toThrow(/no column "nope"/)
   })
 
+  it('touch() always writes, even twice within one millisecond (regression: same-ms touch was a no-op)', async () => {
+    const user = await User.create({ email: 'touched@x.io' })
+    const writes: string[] = []
+    const off = ctx.db.on('query', (e) => {
+      if (/^update/i.test(e.sql)) writes.push(e.sql)
+    })
+    const first = user.updatedAt.getTime()
+    await user.touch()
+    await user.touch()
+    off()
+    expect(writes).toHaveLength(2)
+    expect(user.updatedAt.getTime()).toBeGreaterThan(first)
+    expect((await User.findOrFail(user.id)).updatedAt.getTime()).toBe(user.updatedAt.getTime())
+  })
+
   it('replicate() copies the attributes but not the key, timestamps, slug or version; is() compares rows', async () => {
     const post = await Post.create({ authorId: 4, title: 'Twice', published: true })
     const copy = post.replicate()
