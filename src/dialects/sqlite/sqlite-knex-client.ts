@@ -1,28 +1,56 @@
 import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import { fromSqliteInteger, normalizeIntegerRows } from './sqlite-integers.js'
+import { StatementCache } from './statement-cache.js'
 
 const require = createRequire(import.meta.url)
 
+interface Statement {
+  readonly reader: boolean
+  all(bindings: unknown[]): Array<Record<string, unknown>>
+  run(bindings: unknown[]): { changes: number; lastInsertRowid: number | bigint }
+}
+
 interface BetterSqliteDatabase {
   defaultSafeIntegers(toggle: boolean): unknown
+  prepare(sql: string): Statement
+  [STATEMENTS]?: StatementCache<Statement>
+}
+
+// Kept on the connection itself: knex's transaction clients are prototype copies of the client
+// without its instance fields, and a cache belongs to one connection anyway.
+const STATEMENTS = Symbol('quarry.statements')
+
+/** The prepared statements cached for one better-sqlite3 connection. */
+export function statementCacheOf(connection: object): { readonly size: number } | undefined {
+  return (connection as BetterSqliteDatabase)[STATEMENTS]
 }
 
 interface QueryObject {
+  sql: string
+  bindings?: unknown[]
   response?: unknown
-  context?: { lastID?: unknown }
+  context?: { lastID?: unknown; changes?: number }
 }
 
 type BaseClient = new (config: Knex.Config) => Knex.Client & {
   acquireRawConnection(): Promise<BetterSqliteDatabase>
-  _query(connection: unknown, obj: QueryObject): Promise<QueryObject>
+  _formatBindings(bindings: unknown[] | undefined): unknown[]
 }
 
 const Base: BaseClient = require('knex/lib/dialects/better-sqlite3/index.js')
 
+/** Statements that change the schema: the connection's prepared statements are dropped after one. */
+const SCHEMA_CHANGE = /^\s*(create|alter|drop|vacuum|reindex)\b/i
+
 /**
- * knex's better-sqlite3 client, reading integers as bigint and converting them with
- * `fromSqliteInteger`: exact numbers up to 2^53, strings beyond, never a rounded double.
+ * knex's better-sqlite3 client with two changes:
+ * - integers are read as bigint and converted by `fromSqliteInteger` (exact numbers up to 2^53,
+ *   strings beyond, never a rounded double);
+ * - prepared statements are kept per connection in a bounded LRU cache, so a repeated query
+ *   shape is compiled by SQLite once. SQLite re-prepares a cached statement by itself when the
+ *   schema changes (even from another connection), and this connection's own DDL empties its
+ *   cache, so no statement outlives the schema it was made for.
  */
 export class SqliteKnexClient extends Base {
   override async acquireRawConnection(): Promise<BetterSqliteDatabase> {
@@ -31,15 +59,25 @@ export class SqliteKnexClient extends Base {
     return db
   }
 
-  override async _query(connection: unknown, obj: QueryObject): Promise<QueryObject> {
-    const result = await super._query(connection, obj)
-    const response = result.response
-    if (Array.isArray(response)) normalizeIntegerRows(response)
-    else if (response && typeof response === 'object') {
-      const run = response as { lastInsertRowid?: unknown }
-      if (typeof run.lastInsertRowid === 'bigint') run.lastInsertRowid = fromSqliteInteger(run.lastInsertRowid)
+  async _query(connection: BetterSqliteDatabase, obj: QueryObject): Promise<QueryObject> {
+    if (!obj.sql) throw new Error('The query is empty')
+    const cache = (connection[STATEMENTS] ??= new StatementCache(STATEMENT_CACHE_SIZE))
+    const statement = cache.get(obj.sql) ?? cache.set(obj.sql, connection.prepare(obj.sql))
+    const bindings = this._formatBindings(obj.bindings)
+    if (statement.reader) {
+      const rows = statement.all(bindings)
+      normalizeIntegerRows(rows)
+      obj.response = rows
+      return obj
     }
-    if (result.context && typeof result.context.lastID === 'bigint') result.context.lastID = fromSqliteInteger(result.context.lastID)
-    return result
+    const run = statement.run(bindings)
+    const lastID = typeof run.lastInsertRowid === 'bigint' ? fromSqliteInteger(run.lastInsertRowid) : run.lastInsertRowid
+    obj.response = { changes: run.changes, lastInsertRowid: lastID }
+    obj.context = { lastID, changes: run.changes }
+    if (SCHEMA_CHANGE.test(obj.sql)) cache.clear()
+    return obj
   }
 }
+
+/** Distinct statements kept per connection; the least recently used is dropped past this. */
+export const STATEMENT_CACHE_SIZE = 500
