@@ -1,59 +1,88 @@
 // `npm run demo`: Quarry on the embedded default (a SQLite file, no server), showing what works.
 import 'reflect-metadata'
-import { connect, Migration, Migrator, type QueryEvent, UniqueViolationError } from '../src/index.js'
-
-// The demo's schema, as a migration (bundled here; an app keeps them in database/migrations).
-class CreateDemoAccounts extends Migration {
-  async up() {
-    await this.schema.createTable('demo_accounts', (t) => {
-      t.increments('id')
-      t.string('email').unique()
-      t.integer('balance').default(0)
-    })
-  }
-  async down() {
-    await this.schema.dropTable('demo_accounts')
-  }
-}
+import { connect, MassAssignmentError, Migrator, type QueryEvent, StaleModelError, UniqueViolationError } from '../src/index.js'
+import { Post, User } from './models.js'
+import { migrations } from './schema.js'
 
 const log: QueryEvent[] = []
 const db = await connect() // DATABASE_URL, else ./quarry.sqlite
-const off = db.on('query', (event) => log.push(event))
+db.on('query', (event) => log.push(event))
 const { driver, write } = db.connection().config
 console.log(`Connected to ${driver} at ${write.label}`)
 
-// refresh(): roll back what an earlier demo run applied, then apply again (never fresh(): that
-// would drop every table of a DATABASE_URL database).
-const migrator = new Migrator(db, { bundled: { '2026_01_01_000000_create_demo_accounts': CreateDemoAccounts } })
-const migrated = await migrator.refresh()
+// Migrations. refresh() rolls back what an earlier run applied and applies again (never fresh():
+// that would drop every table of a DATABASE_URL database).
+const migrated = await new Migrator(db, { bundled: migrations }).refresh()
 console.log(`Migrations: ${migrated.migrations.map((m) => `${m.direction} ${m.name}`).join(', ')}`)
 
-// A transaction with a savepoint: the inner failure undoes only the inner work.
+// Events: a creating listener normalises every new user's email.
+User.on('creating', (user) => {
+  user.email = user.email.toLowerCase()
+})
+
+// A transaction with a savepoint: every model call inside joins it without being passed it, and
+// the inner failure undoes only the inner work.
 await db.transaction(async () => {
-  await db.table('demo_accounts').insert([
-    { email: 'ada@example.com', balance: 100 },
-    { email: 'alan@example.com', balance: 50 },
+  const ada = await User.create({ email: 'Ada@Example.com', name: 'Ada', age: 36, settings: { theme: 'dark' } })
+  await User.createMany([
+    { email: 'alan@example.com', name: 'Alan', age: 41 },
+    { email: 'grace@example.com', name: 'Grace', age: 29 },
   ])
   await db
     .transaction(async () => {
-      await db.table('demo_accounts').where('email', 'ada@example.com').decrement('balance', 500)
-      throw new Error('insufficient funds')
+      await Post.create({ authorId: ada.id, title: 'Lost in a savepoint', published: false })
+      throw new Error('changed my mind')
     })
     .catch((error: Error) => console.log(`Savepoint rolled back: ${error.message}`))
+  await Post.create({ authorId: ada.id, title: 'Notes on the Engine', published: true })
+  await Post.create({ authorId: ada.id, title: 'Notes on the Engine', published: false })
 })
-console.log('Balances after the transaction:', await db.raw('select email, balance from demo_accounts order by id'))
+const ada = await User.query().where('email', 'ada@example.com').firstOrFail()
+console.log(`Created ${await User.query().count()} users; Ada's email was lowercased: ${ada.email}`)
+console.log(`Slugs made unique: ${(await Post.query().orderBy('createdAt')).map((p) => p.slug).join(', ')}`)
 
-// A constraint error, the same class on every dialect.
-try {
-  await db.table('demo_accounts').insert({ email: 'ada@example.com' })
-} catch (error) {
+// Queries: scopes, typed columns, aggregates, pagination.
+const older = await User.query().scope('active').scope('olderThan', 30).orderBy('age', 'desc')
+console.log(`Active users over 30: ${older.map((u) => `${u.name} (${u.age})`).join(', ')}`)
+const page = await User.query().orderBy('id').paginate(1, 2)
+console.log(`Page 1 of ${page.meta.lastPage}: ${page.data.map((u) => u.name).join(', ')} (total ${page.meta.total})`)
+console.log(`Average age: ${(await User.query().avg('age'))?.toFixed(1) ?? 'none'}`)
+
+// Dirty tracking and optimistic locking.
+const post = await Post.query().where('published', true).firstOrFail()
+const stale = await Post.findOrFail(post.id)
+post.title = 'Notes on the Analytical Engine'
+console.log(`Dirty before save: ${JSON.stringify(post.getDirty())}`)
+await post.save()
+stale.title = 'A concurrent edit'
+await stale.save().catch((error) => {
+  if (!(error instanceof StaleModelError)) throw error
+  console.log(`Caught ${error.name}: the stale copy wrote nothing (version is ${post.version})`)
+})
+
+// Bad input gets a clear error and loses nothing.
+await User.create({ email: 'ADA@example.com' }).catch((error) => {
   if (!(error instanceof UniqueViolationError)) throw error
   console.log(`Caught ${error.name} on ${error.table}.${error.columns?.join(',')}`)
+})
+try {
+  new User().fill({ email: 'x@example.com', active: false } as never)
+} catch (error) {
+  if (!(error instanceof MassAssignmentError)) throw error
+  console.log(`Caught ${error.name}: ${error.message}`)
 }
 
-off()
-console.log(`\nQuery log (${log.length} statements):`)
-for (const event of log) {
-  console.log(`  [${event.role}] ${event.durationMs.toFixed(2).padStart(6)} ms  ${event.sql}${event.error ? `  -> ${event.error.name}` : ''}`)
-}
+// Soft deletes.
+const grace = await User.query().where('email', 'grace@example.com').firstOrFail()
+await grace.delete()
+console.log(`After soft-deleting Grace: ${await User.query().count()} users, ${await User.query().withTrashed().count()} with trashed`)
+await grace.restore()
+
+// Serialisation: camelCase keys, hidden columns left out.
+console.log('Ada as JSON:', JSON.stringify((await User.findOrFail(ada.id)).serialize({ fields: ['id', 'email', 'name', 'settings'] })))
+
+const writes = log.filter((e) => e.role === 'write').length
+const slowest = log.reduce((a, b) => (b.durationMs > a.durationMs ? b : a))
+console.log(`\nQuery log: ${log.length} statements; slowest ${slowest.durationMs.toFixed(2)} ms: ${slowest.sql.slice(0, 80)}`)
+console.log(`(${writes} on the primary; configure read replicas to route plain reads elsewhere)`)
 await db.close()
