@@ -45,6 +45,9 @@ export { registerRelation } from './model/model-metadata.js'
 export { uuidv7, isUuid, isUuidV7 } from './model/uuid.js'
 export { slug } from './model/slugs.js'
 
+// Relations
+export * from './relations/index.js'
+
 // Events and observers
 export {
   MODEL_EVENTS,

@@ -1,7 +1,14 @@
 import type { Knex } from 'knex'
 import { QuarryError } from '../errors/index.js'
 import { QueryBuilder } from '../query/query-builder.js'
-import type { Row } from '../query/query-target.js'
+import type { Operator, Row } from '../query/query-target.js'
+import type { Clause } from '../query/where-builder.js'
+import { eagerRequests } from '../relations/eager/eager-tree.js'
+import type { Constraint } from '../relations/relation.js'
+import { type AggregateFunction, relationAggregate } from '../relations/query/relation-aggregates.js'
+import { hasClause, type HasOptions } from '../relations/query/relation-exists.js'
+import { RelationQueryState } from '../relations/query/relation-query-state.js'
+import type { RelatedColumn, RelationConstraint, RelationPath } from '../relations/relation-types.js'
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 import { ModelTarget } from './model-target.js'
@@ -32,6 +39,8 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   /** Global scopes left out: none (`undefined`, the common case, allocates nothing), some, or all. */
   private removedScopes: Set<string> | 'all' | undefined
   private scoped = false
+  /** @internal What relations add to this query (src/relations); made by the first relation method. */
+  $relationState: RelationQueryState | undefined = undefined
 
   constructor(target: ModelTarget<M>) {
     super(target)
@@ -48,6 +57,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     const removed = this.removedScopes
     copy.removedScopes = removed === undefined || removed === 'all' ? removed : new Set(removed)
     copy.scoped = this.scoped
+    copy.$relationState = this.$relationState?.copy()
     return copy
   }
 
@@ -127,7 +137,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     copy.scoped = true
     for (const name of names) {
       // Qualified, so a joined table's own deleted_at is not ambiguous.
-      if (name === SOFT_DELETES) copy.whereNull(`${this.meta.table}.${this.meta.deletedAt!.column}`)
+      if (name === SOFT_DELETES) copy.whereNull(`${this.$relationState?.alias ?? this.meta.table}.${this.meta.deletedAt!.column}`)
       else this.modelClass.globalScopes![name]!(copy)
     }
     return copy
@@ -206,5 +216,134 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     const row: Row = { [deletedAt.column]: null }
     if (this.meta.updatedAt) row[this.meta.updatedAt.column] = new Date()
     return query.updateRows(row)
+  }
+
+  // ---- relations: the work is in src/relations -------------------------------------------
+
+  /**
+   * Eager-loads relations with the results: one query per relation per level, whatever the
+   * number of rows. Dotted paths nest; a callback constrains the last relation of its path.
+   *
+   * ```ts
+   * await User.query().with('posts.comments.author')
+   * await User.query().with('posts', (q) => q.where('published', true).orderBy('createdAt'))
+   * await User.query().with('roles', 'profile')
+   * ```
+   */
+  with<P extends RelationPath<M>>(path: P, constrain: RelationConstraint<M, P>): this
+  with(...paths: Array<RelationPath<M>>): this
+  with(paths: ReadonlyArray<RelationPath<M>>): this
+  with(...args: unknown[]): this {
+    const state = this.$relationQuery()
+    const requests = eagerRequests(this.meta, args, 'with')
+    if (state.eager) state.eager.push(...requests)
+    else state.eager = requests
+    return this
+  }
+
+  /**
+   * Selects the number of related rows as `$extras.<relation>Count` (a number; at the top level
+   * in `toJSON()`), or under `alias`: `withCount('posts', (q) => q.where('published', true), 'publishedCount')`.
+   */
+  withCount<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, alias?: string): this {
+    return this.withAggregate('count', path, undefined, constrain, alias)
+  }
+
+  /** `withSum('posts', 'views')` → `$extras.postsSumViews` (0 when there are none). */
+  withSum<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+    return this.withAggregate('sum', path, column, constrain, alias)
+  }
+
+  /** `withAvg('posts', 'views')` → `$extras.postsAvgViews` (null when there are none). */
+  withAvg<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+    return this.withAggregate('avg', path, column, constrain, alias)
+  }
+
+  /** `withMin('posts', 'views')` → `$extras.postsMinViews`. */
+  withMin<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+    return this.withAggregate('min', path, column, constrain, alias)
+  }
+
+  /** `withMax('posts', 'views')` → `$extras.postsMaxViews`. */
+  withMax<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+    return this.withAggregate('max', path, column, constrain, alias)
+  }
+
+  private withAggregate(fn: AggregateFunction, path: string, column: string | undefined, constrain: unknown, alias: string | undefined): this {
+    const state = this.$relationQuery()
+    const aggregate = relationAggregate(this.meta, state.ref(this.meta), fn, path, column, constrain as Constraint, alias)
+    if (state.aggregates) state.aggregates.push(aggregate)
+    else state.aggregates = [aggregate]
+    this.customSelect = true
+    return this
+  }
+
+  /** Rows with related rows: `has('posts')`, `has('posts', '>=', 3)`, `has('posts.comments')`. */
+  has<P extends RelationPath<M>>(path: P, operator: Operator = '>=', count = 1): this {
+    return this.$has(path, { bool: 'and', operator, count, constrain: undefined })
+  }
+
+  orHas<P extends RelationPath<M>>(path: P, operator: Operator = '>=', count = 1): this {
+    return this.$has(path, { bool: 'or', operator, count, constrain: undefined })
+  }
+
+  /** Rows with related rows matching the constraint: `whereHas('posts', (q) => q.where('published', true))`. */
+  whereHas<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
+    return this.$has(path, { bool: 'and', operator, count, constrain: constrain as Constraint })
+  }
+
+  orWhereHas<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
+    return this.$has(path, { bool: 'or', operator, count, constrain: constrain as Constraint })
+  }
+
+  /** Rows without related rows: `doesntHave('posts')`. */
+  doesntHave<P extends RelationPath<M>>(path: P): this {
+    return this.$has(path, { bool: 'and', operator: '<', count: 1, constrain: undefined })
+  }
+
+  orDoesntHave<P extends RelationPath<M>>(path: P): this {
+    return this.$has(path, { bool: 'or', operator: '<', count: 1, constrain: undefined })
+  }
+
+  /** Rows without related rows matching the constraint. */
+  whereDoesntHave<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>): this {
+    return this.$has(path, { bool: 'and', operator: '<', count: 1, constrain: constrain as Constraint })
+  }
+
+  orWhereDoesntHave<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>): this {
+    return this.$has(path, { bool: 'or', operator: '<', count: 1, constrain: constrain as Constraint })
+  }
+
+  /** @internal Every has-variant: a correlated subquery clause (src/relations). */
+  $has(path: string, options: HasOptions): this {
+    return this.addWhere(hasClause(this.meta, this.$relationState?.ref(this.meta) ?? this.meta.table, path, options))
+  }
+
+  /** @internal The relation state, made on first use. */
+  $relationQuery(): RelationQueryState {
+    return (this.$relationState ??= new RelationQueryState())
+  }
+
+  /** @internal Adds an already-resolved clause (relations join pivot and through tables with these). */
+  $clause(part: 'where' | 'join' | 'select', clause: Clause): this {
+    if (part === 'where') this.wheres.push(clause)
+    else if (part === 'join') this.joins.push(clause)
+    else {
+      this.selects.push(clause)
+      this.customSelect = true
+    }
+    return this
+  }
+
+  protected override compile(knex: Knex, parts: { orders: boolean; paging: boolean; select: boolean; lock?: boolean }): Knex.QueryBuilder {
+    const builder = super.compile(knex, parts)
+    this.$relationState?.compile(builder, knex, this.meta, parts.select, this.selects.length === 0)
+    return builder
+  }
+
+  protected override materialize(rows: Row[]): M[] | Promise<M[]> {
+    const models = super.materialize(rows)
+    const state = this.$relationState
+    return state ? state.finish(models) : models
   }
 }

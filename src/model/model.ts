@@ -3,6 +3,9 @@ import type { Connection } from '../connection/connection.js'
 import { QuarryError } from '../errors/index.js'
 import { listeners, type ModelEventHandler, type ModelEventName, observe, type ObserverInput, withoutEvents } from '../events/index.js'
 import type { Row } from '../query/query-target.js'
+import { loadRelations, relatedClient } from '../relations/model-relations.js'
+import { morphMap } from '../relations/morph-map.js'
+import type { RelatedClient, RelationConstraint, RelationPath } from '../relations/relation-types.js'
 import { defineAccessors } from './accessors.js'
 import { byProperty, columnOf, dirtyColumns } from './dirty.js'
 import * as finders from './finders.js'
@@ -14,7 +17,7 @@ import { ModelQuery } from './model-query.js'
 import { ModelTarget } from './model-target.js'
 import * as persistence from './persistence.js'
 import { type SerializeOptions, serializeModel } from './serialize.js'
-import type { ColumnName, ModelAttributes, modelBrand, ScopesOf } from './types.js'
+import type { ColumnName, ModelAttributes, modelBrand, RelationName, ScopesOf } from './types.js'
 
 /** The finalised metadata of a model class (accessors defined on first use). */
 export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
@@ -272,7 +275,45 @@ export class Model {
     return withoutEvents(this, fn)
   }
 
+  /**
+   * Loads relations onto models already in hand, skipping those each model holds already: one
+   * query per relation for the whole array. `await Model.loadMissing(users, 'posts.comments')`
+   */
+  static async loadMissing<M extends Model>(models: readonly M[], ...paths: Array<RelationPath<M>>): Promise<M[]> {
+    await loadRelations(models, paths, true, 'loadMissing')
+    return models as M[]
+  }
+
+  /**
+   * Names stored in `*_type` columns for model classes (else their table names). Calls merge;
+   * one name mapped to two classes is an error. `Model.morphMap({ post: Post, video: Video })`
+   */
+  static morphMap(map: Record<string, typeof Model>): void {
+    morphMap(map)
+  }
+
   // ---- instance ------------------------------------------------------------------------
+
+  /**
+   * Loads relations onto this model (again, if loaded already): `await user.load('roles', 'posts.comments')`,
+   * or one path with a constraint: `await user.load('posts', (q) => q.where('published', true))`.
+   */
+  // `this` parameters rather than polymorphic `this`: comparing a model class with Model then
+  // never has to expand relation paths (which would recurse through the models' relations).
+  load<T extends Model, P extends RelationPath<T>>(this: T, path: P, constrain: RelationConstraint<T, P>): Promise<T>
+  load<T extends Model>(this: T, ...paths: Array<RelationPath<T>>): Promise<T>
+  async load(...args: unknown[]): Promise<this> {
+    await loadRelations([this], args, false, 'load')
+    return this
+  }
+
+  /**
+   * One relation of this model, to query through or write through:
+   * `await user.related('posts').create({ title: 'x' })`, `await user.related('roles').attach([1, 2])`.
+   */
+  related<T extends Model, K extends RelationName<T>>(this: T, name: K): RelatedClient<T[K & keyof T]> {
+    return relatedClient(this, name) as unknown as RelatedClient<T[K & keyof T]>
+  }
 
   /** @internal */
   get $meta(): ModelMetadata {

@@ -1,0 +1,119 @@
+import type { Knex } from 'knex'
+import { QuarryError } from '../../errors/index.js'
+import { type Model, modelMetadata } from '../../model/model.js'
+import type { ModelQuery } from '../../model/model-query.js'
+import { snakeCase } from '../../model/naming.js'
+import type { Value } from '../../query/query-target.js'
+import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
+import type { ModelClass } from '../morph-map.js'
+import {
+  columnOn,
+  compileSubquery,
+  type Constraint,
+  constrainedQuery,
+  keysPerChunk,
+  primaryColumn,
+  queryOf,
+  refFor,
+  Relation,
+  type SubquerySource,
+} from '../relation.js'
+import { BelongsToClient } from './belongs-to-client.js'
+
+export interface BelongsToOptions {
+  /** The property on this model pointing at the owner; default `<relation>Id` (`authorId` for `author`). */
+  foreignKey?: string
+  /** The property on the owner it points at; default the owner's primary key. */
+  ownerKey?: string
+  /** Saving (or deleting) this model bumps the owner's `updatedAt`. */
+  touches?: boolean
+}
+
+/**
+ * The child side of hasOne / hasMany: this model holds the owner's key.
+ *
+ * ```ts
+ * @belongsTo(() => User, { foreignKey: 'authorId' }) declare author: BelongsTo<User>
+ * ```
+ */
+export class BelongsTo extends Relation {
+  readonly kind = 'belongsTo' as const
+  readonly many = false
+  /** The column on this model's table holding the owner's key. */
+  foreignKey = ''
+  /** The column on the owner's table it points at. */
+  ownerKey = ''
+  readonly touches: boolean
+  private Related!: ModelClass
+
+  constructor(
+    owner: ModelClass,
+    name: string,
+    private readonly related: () => ModelClass,
+    private readonly options: BelongsToOptions,
+  ) {
+    super(owner, name, {})
+    if ((options as { onDelete?: unknown }).onDelete !== undefined) {
+      throw new QuarryError(`${owner.name}.${name}: onDelete belongs on the parent's hasOne/hasMany relation, not on belongsTo`)
+    }
+    this.touches = options.touches === true
+  }
+
+  protected resolve(): void {
+    this.Related = this.related()
+    const related = modelMetadata(this.Related)
+    this.ownerKey = this.options.ownerKey === undefined
+      ? primaryColumn(related, this.label, 'ownerKey')
+      : columnOn(related, this.options.ownerKey, '', this.label, 'ownerKey')
+    this.foreignKey = columnOn(this.parentMeta, this.options.foreignKey, `${snakeCase(this.name)}_${this.ownerKey}`, this.label, 'foreignKey')
+  }
+
+  relatedClass(): ModelClass {
+    return this.Related
+  }
+
+  eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
+    const keys = distinctValues(parents, this.foreignKey)
+    if (!keys.length) return []
+    const meta = modelMetadata(this.Related)
+    return chunked(keys, keysPerChunk(meta)).map((chunk) => queryOf(this.Related).whereIn(`${meta.table}.${this.ownerKey}`, chunk as Value[]))
+  }
+
+  match(parents: readonly Model[], results: readonly Model[]): void {
+    const { foreignKey, ownerKey } = this
+    const text = needsText(sample(parents, (p) => p.$attributes[foreignKey]), sample(results, (r) => r.$attributes[ownerKey]))
+    const owners = groupBy(results, (r) => r.$attributes[ownerKey], text)
+    const normalise = text ? textKey : mapKey
+    for (let i = 0; i < parents.length; i++) {
+      const parent = parents[i]!
+      const value = parent.$attributes[foreignKey]
+      this.setLoaded(parent, value === null || value === undefined ? null : (owners.get(normalise(value))?.[0] ?? null))
+    }
+  }
+
+  queryFor(child: Model): ModelQuery<Model> {
+    const table = modelMetadata(this.Related).table
+    const value = child.$attributes[this.foreignKey]
+    const query = queryOf(this.Related)
+    return value === null || value === undefined
+      ? query.whereIn(`${table}.${this.ownerKey}`, [])
+      : query.where(`${table}.${this.ownerKey}`, value as Value)
+  }
+
+  subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {
+    const ref = refFor(modelMetadata(this.Related).table, taken)
+    const query = constrainedQuery(this.Related, ref, constrain)
+    return [{
+      meta: modelMetadata(this.Related),
+      ref,
+      build: (knex: Knex) => compileSubquery(knex, query),
+      correlate: (target: Knex.QueryBuilder, knex: Knex, parentRef: string) => {
+        target.where(`${ref}.${this.ownerKey}`, knex.ref(`${parentRef}.${this.foreignKey}`))
+      },
+    }]
+  }
+
+  client(child: Model): BelongsToClient {
+    return new BelongsToClient(this, child)
+  }
+}

@@ -1,0 +1,97 @@
+import { QuarryError } from '../errors/index.js'
+import type { Model } from '../model/model.js'
+import { registerRelation } from '../model/model-metadata.js'
+import { BelongsTo, type BelongsToOptions } from './belongs-to/belongs-to.js'
+import { HasOneOrMany, type HasOneOrManyOptions, type MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'
+import { declareMorphTarget, type ModelClass } from './morph-map.js'
+import type { Relation } from './relation.js'
+
+/** A legacy (`experimentalDecorators`) property decorator, as the relation decorators return. */
+export type RelationDecorator = (target: object, property: string | symbol) => void
+
+/** The related model, given lazily: `() => Post` (the class may be declared further down the file). */
+export type RelatedThunk<M extends Model = Model> = () => abstract new () => M
+
+function thunk(related: unknown, decorator: string): () => ModelClass {
+  if (typeof related !== 'function') throw new QuarryError(`@${decorator}() expects the related model as a function: @${decorator}(() => Post)`)
+  return () => {
+    const Class = (related as () => unknown)()
+    if (typeof Class !== 'function' || typeof (Class as ModelClass).query !== 'function') {
+      throw new QuarryError(`@${decorator}(() => …) must return a model class, got ${Class === undefined ? 'undefined (is the class declared yet?)' : typeof Class}`)
+    }
+    return Class as ModelClass
+  }
+}
+
+function options<T extends object>(given: T | undefined, decorator: string): T {
+  if (given === undefined) return {} as T
+  if (given === null || typeof given !== 'object') throw new QuarryError(`@${decorator}() options must be an object`)
+  return given
+}
+
+function morphName(name: unknown, decorator: string): string {
+  if (typeof name !== 'string' || !name) throw new QuarryError(`@${decorator}(() => Model, name): name the morph relation, e.g. 'commentable'`)
+  return name
+}
+
+/** Registers the relation `make` builds for the decorated property. */
+function declare(decorator: string, make: (owner: ModelClass, property: string) => Relation): RelationDecorator {
+  return (target, property) => {
+    if (typeof property !== 'string') throw new QuarryError(`@${decorator}() needs a string property name`)
+    if (typeof target === 'function') throw new QuarryError(`@${decorator}() cannot decorate the static ${property}`)
+    const owner = (target as { constructor: ModelClass }).constructor
+    registerRelation(owner, property, make(owner, property))
+  }
+}
+
+/**
+ * One related row holding this model's key: `@hasOne(() => Profile) declare profile: HasOne<Profile>`
+ * (`profiles.user_id` by default).
+ */
+export function hasOne(related: RelatedThunk, settings?: HasOneOrManyOptions): RelationDecorator {
+  const Related = thunk(related, 'hasOne')
+  const given = options(settings, 'hasOne')
+  return declare('hasOne', (owner, name) => new HasOneOrMany(owner, name, 'hasOne', Related, given))
+}
+
+/**
+ * Related rows holding this model's key: `@hasMany(() => Post, { foreignKey: 'authorId' }) declare posts: HasMany<Post>`
+ * (`posts.user_id` by default for a User).
+ */
+export function hasMany(related: RelatedThunk, settings?: HasOneOrManyOptions): RelationDecorator {
+  const Related = thunk(related, 'hasMany')
+  const given = options(settings, 'hasMany')
+  return declare('hasMany', (owner, name) => new HasOneOrMany(owner, name, 'hasMany', Related, given))
+}
+
+/**
+ * The owner whose key this model holds: `@belongsTo(() => User) declare author: BelongsTo<User>`
+ * (`author_id` by default, from the relation's name).
+ */
+export function belongsTo(related: RelatedThunk, settings?: BelongsToOptions): RelationDecorator {
+  const Related = thunk(related, 'belongsTo')
+  const given = options(settings, 'belongsTo')
+  return declare('belongsTo', (owner, name) => new BelongsTo(owner, name, Related, given))
+}
+
+/** One related row holding this model's key and type: `@morphOne(() => Image, 'imageable') declare image: MorphOne<Image>`. */
+export function morphOne(related: RelatedThunk, name: string, settings?: MorphOneOrManyOptions): RelationDecorator {
+  const Related = thunk(related, 'morphOne')
+  const morph = morphName(name, 'morphOne')
+  const given = options(settings, 'morphOne')
+  return declare('morphOne', (owner, property) => {
+    declareMorphTarget(morph, () => owner, Related)
+    return new HasOneOrMany(owner, property, 'morphOne', Related, given, morph)
+  })
+}
+
+/** Related rows holding this model's key and type: `@morphMany(() => Comment, 'commentable') declare comments: MorphMany<Comment>`. */
+export function morphMany(related: RelatedThunk, name: string, settings?: MorphOneOrManyOptions): RelationDecorator {
+  const Related = thunk(related, 'morphMany')
+  const morph = morphName(name, 'morphMany')
+  const given = options(settings, 'morphMany')
+  return declare('morphMany', (owner, property) => {
+    declareMorphTarget(morph, () => owner, Related)
+    return new HasOneOrMany(owner, property, 'morphMany', Related, given, morph)
+  })
+}

@@ -1,0 +1,32 @@
+export { hasOne, hasMany, belongsTo, morphOne, morphMany, type RelationDecorator, type RelatedThunk } from './decorators.js'
+export type {
+  HasOne,
+  HasMany,
+  BelongsTo,
+  BelongsToMany,
+  HasOneThrough,
+  HasManyThrough,
+  MorphOne,
+  MorphMany,
+  MorphTo,
+  MorphToMany,
+  MorphedByMany,
+  RelationKind,
+  RelatedModel,
+  RelationPath,
+  RelatedAt,
+  RelatedQuery,
+  RelationConstraint,
+  RelatedClient,
+  HasManyClient,
+  HasOneClient,
+  BelongsToClient,
+  BelongsToManyClient,
+  MorphToClient,
+  ThroughClient,
+  AnyRelationClient,
+  PivotValues,
+  SyncResult,
+} from './relation-types.js'
+export type { HasOneOrManyOptions, MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'
+export type { BelongsToOptions } from './belongs-to/belongs-to.js'

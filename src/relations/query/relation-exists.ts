@@ -1,0 +1,82 @@
+import type { Knex } from 'knex'
+import { QuarryError } from '../../errors/index.js'
+import type { ModelMetadata } from '../../model/model-metadata.js'
+import type { Clause } from '../../query/where-builder.js'
+import { checkOperator, invoke } from '../../query/where-builder.js'
+import type { Constraint, SubquerySource } from '../relation.js'
+import { checkPath, relationOf } from '../relation-lookup.js'
+
+/** How `has`/`whereHas`/`doesntHave` ask: and/or, a count comparison, a constraint. */
+export interface HasOptions {
+  readonly bool: 'and' | 'or'
+  readonly operator: string
+  readonly count: number
+  readonly constrain: Constraint
+}
+
+/** A query that can nest `has` (every model query): what a nested path's constraint calls. */
+interface NestingQuery {
+  $has(path: string, options: HasOptions): unknown
+}
+
+/**
+ * `has(path, operator, count)` as a where clause on the query over `meta` (its table named
+ * `parentRef`): an `exists` subquery for "at least one" and "none", a correlated `count(*)`
+ * compared otherwise. A dotted path nests: `has('posts.comments', '>=', 3)` is "has a post that
+ * has at least 3 comments". Checked now (unknown names throw before any SQL); the constraint runs
+ * now, on the related query.
+ */
+export function hasClause(meta: ModelMetadata, parentRef: string, path: string, options: HasOptions): Clause {
+  const segments = checkPath(meta, path)
+  const operator = checkOperator(options.operator)
+  if (!Number.isInteger(options.count) || options.count < 0) {
+    throw new QuarryError(`has('${path}', …): the count must be a whole number ≥ 0, got ${JSON.stringify(options.count)}`)
+  }
+  let { count, constrain } = options
+  let compare = operator
+  if (segments.length > 1) {
+    // As Eloquent: the comparison applies to the last relation; the ones before it must exist
+    // (or, for "doesn't have", must not).
+    const none = operator === '<' && count === 1
+    const rest = segments.slice(1).join('.')
+    const inner: HasOptions = { bool: 'and', operator: none ? '>=' : operator, count: none ? 1 : count, constrain }
+    constrain = (query) => (query as unknown as NestingQuery).$has(rest, inner)
+    compare = none ? '<' : '>='
+    count = 1
+  }
+  const relation = relationOf(meta, segments[0]!)
+  const sources = relation.subqueries(new Set([parentRef]), constrain)
+  if (!sources.length) throw new QuarryError(`${relation.label}: there are no related types to query`)
+  const form = existence(compare, count)
+  return (builder, knex) => {
+    const subqueries = sources.map((source) => correlated(source, knex, parentRef))
+    if (form !== undefined) {
+      const negate = form === 'none'
+      if (subqueries.length === 1) {
+        invoke(builder, `${options.bool === 'or' ? 'orWhere' : 'where'}${negate ? 'Not' : ''}Exists`, subqueries[0])
+        return
+      }
+      invoke(builder, `${options.bool === 'or' ? 'orWhere' : 'where'}${negate ? 'Not' : ''}`, (group: Knex.QueryBuilder) => {
+        for (const subquery of subqueries) group.orWhereExists(subquery)
+      })
+      return
+    }
+    for (const subquery of subqueries) subquery.select(knex.raw('count(*)'))
+    const sql = `${subqueries.map(() => '?').join(' + ')} ${compare} ?`
+    invoke(builder, options.bool === 'or' ? 'orWhereRaw' : 'whereRaw', sql, [...subqueries, count])
+  }
+}
+
+/** `exists` for "at least one", `none` for "not any", `undefined` when a count must be compared. */
+function existence(operator: string, count: number): 'some' | 'none' | undefined {
+  if ((operator === '>=' && count === 1) || (operator === '>' && count === 0)) return 'some'
+  if ((operator === '<' && count === 1) || ((operator === '=' || operator === '<=') && count === 0)) return 'none'
+  return undefined
+}
+
+/** A source built and tied to the parent row. */
+export function correlated(source: SubquerySource, knex: Knex, parentRef: string): Knex.QueryBuilder {
+  const builder = source.build(knex)
+  source.correlate(builder, knex, parentRef)
+  return builder
+}

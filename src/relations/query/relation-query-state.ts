@@ -1,0 +1,53 @@
+import type { Knex } from 'knex'
+import type { Model } from '../../model/model.js'
+import type { ModelMetadata } from '../../model/model-metadata.js'
+import { eagerLoad } from '../eager/eager-loader.js'
+import { type EagerRequest, eagerTree } from '../eager/eager-tree.js'
+import { numericExtras, type RelationAggregate } from './relation-aggregates.js'
+
+/**
+ * What relations add to one model query: eager loads (`with`), aggregate selects (`withCount`
+ * …), steps run on the hydrated models (pivot columns to `$pivot`), and the alias the query's
+ * table goes by inside a correlated subquery of a self-relation. The model query holds one only
+ * once a relation method is called, and copies it with the query.
+ */
+export class RelationQueryState {
+  /** The name the query's table goes by (`from users as quarry_r1`). */
+  alias: string | undefined = undefined
+  eager: EagerRequest[] | undefined = undefined
+  aggregates: RelationAggregate[] | undefined = undefined
+  afterLoad: Array<(models: Model[]) => void> | undefined = undefined
+
+  copy(): RelationQueryState {
+    const copy = new RelationQueryState()
+    copy.alias = this.alias
+    copy.eager = this.eager && [...this.eager]
+    copy.aggregates = this.aggregates && [...this.aggregates]
+    copy.afterLoad = this.afterLoad && [...this.afterLoad]
+    return copy
+  }
+
+  /** The table as the query's own clauses name it. */
+  ref(meta: ModelMetadata): string {
+    return this.alias ?? meta.table
+  }
+
+  /** Adds the alias and, when the select list is compiled, the aggregate selects (after `table.*` when nothing else is selected). */
+  compile(builder: Knex.QueryBuilder, knex: Knex, meta: ModelMetadata, selecting: boolean, selectsNothing: boolean): void {
+    if (this.alias !== undefined) builder.from({ [this.alias]: meta.table })
+    const aggregates = this.aggregates
+    if (!selecting || !aggregates) return
+    if (selectsNothing) builder.select(`${this.ref(meta)}.*`)
+    for (const aggregate of aggregates) builder.select(aggregate.select(knex))
+  }
+
+  /** The hydrated models with their pivots, numeric aggregates and eager-loaded relations. */
+  finish<M extends Model>(loaded: M[] | Promise<M[]>): M[] | Promise<M[]> {
+    if (!Array.isArray(loaded)) return loaded.then((models) => this.finish(models))
+    const models = loaded
+    if (this.afterLoad) for (const step of this.afterLoad) step(models)
+    if (this.aggregates) numericExtras(models, this.aggregates)
+    if (!this.eager || !models.length) return models
+    return eagerLoad(models, eagerTree(this.eager)).then(() => models)
+  }
+}

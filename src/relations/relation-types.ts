@@ -1,0 +1,167 @@
+import type { Model } from '../model/model.js'
+import type { ModelQuery } from '../model/model-query.js'
+import type { ColumnRef, ModelAttributes, RelationBrand, RelationName } from '../model/types.js'
+
+/** The relation kinds, as stored in a relation's brand. */
+export type RelationKind =
+  | 'hasOne'
+  | 'hasMany'
+  | 'belongsTo'
+  | 'belongsToMany'
+  | 'hasOneThrough'
+  | 'hasManyThrough'
+  | 'morphOne'
+  | 'morphMany'
+  | 'morphTo'
+  | 'morphToMany'
+  | 'morphedByMany'
+
+type One<Kind extends RelationKind, M extends Model> = (M & RelationBrand<Kind, M>) | null
+type Many<Kind extends RelationKind, M extends Model> = M[] & RelationBrand<Kind, M>
+
+/** `@hasOne(() => Profile) declare profile: HasOne<Profile>`: the loaded profile, or null. */
+export type HasOne<M extends Model> = One<'hasOne', M>
+/** `@hasMany(() => Post) declare posts: HasMany<Post>`: the loaded posts. */
+export type HasMany<M extends Model> = Many<'hasMany', M>
+/** `@belongsTo(() => User) declare author: BelongsTo<User>`: the loaded owner, or null. */
+export type BelongsTo<M extends Model> = One<'belongsTo', M>
+/** `@belongsToMany(() => Role) declare roles: BelongsToMany<Role>`: rows carry `$pivot`. */
+export type BelongsToMany<M extends Model> = Many<'belongsToMany', M>
+export type HasOneThrough<M extends Model> = One<'hasOneThrough', M>
+export type HasManyThrough<M extends Model> = Many<'hasManyThrough', M>
+export type MorphOne<M extends Model> = One<'morphOne', M>
+export type MorphMany<M extends Model> = Many<'morphMany', M>
+/** `@morphTo() declare commentable: MorphTo<Post | Video>`. */
+export type MorphTo<M extends Model> = One<'morphTo', M>
+export type MorphToMany<M extends Model> = Many<'morphToMany', M>
+export type MorphedByMany<M extends Model> = Many<'morphedByMany', M>
+
+/** The model a relation property holds: `Post` for `HasMany<Post>`, `Post[]` or `Post | null`. */
+export type RelatedModel<V> =
+  NonNullable<V> extends RelationBrand<string, infer R>
+    ? Extract<R, Model>
+    : NonNullable<V> extends ReadonlyArray<infer E>
+      ? Extract<E, Model>
+      : Extract<NonNullable<V>, Model>
+
+/** The kind in a relation's brand; `'plain'` for an unbranded `Post[]` / `User | null`. */
+export type RelationKindOf<V> = NonNullable<V> extends RelationBrand<infer K, unknown> ? K : 'plain'
+
+type Prev = [never, 0, 1, 2, 3]
+
+/**
+ * The relation names of `M` and the dotted paths through them, four levels deep:
+ * `'posts' | 'posts.comments' | 'posts.comments.author' | …`.
+ */
+export type RelationPath<M, Depth extends number = 4> = [Depth] extends [never]
+  ? never
+  : M extends unknown
+    ? { [K in RelationName<M>]: K | `${K}.${RelationPath<RelatedModel<M[K]>, Prev[Depth]>}` }[RelationName<M>]
+    : never
+
+/** The model at the end of a relation path: `RelatedAt<User, 'posts.comments'>` is `Comment`. */
+export type RelatedAt<M, P extends string> = M extends unknown
+  ? P extends `${infer Head}.${infer Rest}`
+    ? Head extends keyof M
+      ? RelatedAt<RelatedModel<M[Head]>, Rest>
+      : never
+    : P extends keyof M
+      ? RelatedModel<M[P]>
+      : never
+  : never
+
+/** What a constraint callback receives for a relation path of `M`. */
+export type RelatedQuery<M, P extends string> = ModelQuery<Extract<RelatedAt<M, P>, Model>>
+
+/** A constraint on the related query of path `P`: `(q) => q.where('published', true)`. */
+export type RelationConstraint<M, P extends string> = (query: RelatedQuery<M, P>) => unknown
+
+/** A column of the model at the end of path `P` (for `withSum` and friends). */
+export type RelatedColumn<M, P extends string> = ColumnRef<Extract<RelatedAt<M, P>, Model>>
+
+/** A related row given by key or as a model. */
+export type RelatedKey<M extends Model> = string | number | bigint | M
+
+/** Pivot values by pivot column property (`grantedBy`) or column (`granted_by`). */
+export type PivotValues = Record<string, unknown>
+
+/** What `sync()` did, by related key. */
+export interface SyncResult {
+  attached: unknown[]
+  detached: unknown[]
+  updated: unknown[]
+}
+
+/** Every relation client can query the related rows of its parent. */
+export interface RelationQueryClient<M extends Model> {
+  /** The related rows of this parent as a query: `await user.related('posts').query().where('published', true)`. */
+  query(): ModelQuery<M>
+}
+
+/** Writes through a hasMany / morphMany (and hasOne / morphOne) relation. */
+export interface HasManyClient<M extends Model> extends RelationQueryClient<M> {
+  /** Creates a related model with the foreign key (and morph type) set. */
+  create(attributes: ModelAttributes<M>): Promise<M>
+  /** Creates several, in one transaction. */
+  createMany(rows: ReadonlyArray<ModelAttributes<M>>): Promise<M[]>
+  /** Sets the foreign key (and morph type) on `model` and saves it. */
+  save(model: M): Promise<M>
+  saveMany(models: readonly M[]): Promise<M[]>
+}
+
+export type HasOneClient<M extends Model> = HasManyClient<M>
+
+/** Writes through a belongsTo relation (the child side). */
+export interface BelongsToClient<M extends Model> extends RelationQueryClient<M> {
+  /** Points the foreign key at `owner` and saves this model. */
+  associate(owner: M): Promise<void>
+  /** Clears the foreign key and saves this model. */
+  dissociate(): Promise<void>
+}
+
+/** Writes through a morphTo relation: the type and the key are set together. */
+export type MorphToClient<M extends Model> = BelongsToClient<M>
+
+/** Writes through a many-to-many relation: pivot rows. */
+export interface BelongsToManyClient<M extends Model> extends RelationQueryClient<M> {
+  /** Adds pivot rows: `attach([1, 2], { grantedBy: 7 })` or `attach({ 1: { grantedBy: 7 } })`. */
+  attach(ids: ReadonlyArray<RelatedKey<M>> | RelatedKey<M> | Record<string, PivotValues>, pivot?: PivotValues): Promise<void>
+  /** Removes pivot rows (all of this parent's without arguments); resolves to how many. */
+  detach(ids?: ReadonlyArray<RelatedKey<M>> | RelatedKey<M>): Promise<number>
+  /** Makes the pivot rows exactly `ids` (detaching others unless `detaching` is false). */
+  sync(ids: ReadonlyArray<RelatedKey<M>> | Record<string, PivotValues>, detaching?: boolean): Promise<SyncResult>
+  /** Attaches those not attached, detaches those that are. */
+  toggle(ids: ReadonlyArray<RelatedKey<M>> | RelatedKey<M>): Promise<{ attached: unknown[]; detached: unknown[] }>
+  /** Updates the pivot columns of one row; resolves to how many rows changed. */
+  updatePivot(id: RelatedKey<M>, values: PivotValues): Promise<number>
+  /** Creates a related model and attaches it. */
+  create(attributes: ModelAttributes<M>, pivot?: PivotValues): Promise<M>
+  createMany(rows: ReadonlyArray<ModelAttributes<M>>, pivot?: PivotValues): Promise<M[]>
+  /** Saves `model` (when it has changes) and attaches it. */
+  save(model: M, pivot?: PivotValues): Promise<M>
+  saveMany(models: readonly M[], pivot?: PivotValues): Promise<M[]>
+}
+
+/** A through relation is read-only. */
+export type ThroughClient<M extends Model> = RelationQueryClient<M>
+
+/** What `related()` offers for a relation declared without a brand (`Post[]`, `User | null`): every method. */
+export type AnyRelationClient<M extends Model> = HasManyClient<M> & BelongsToClient<M> & BelongsToManyClient<M>
+
+/** The client `model.related(name)` returns for a relation property of type `V`. */
+export type RelatedClient<V> =
+  RelationKindOf<V> extends infer K
+    ? K extends 'hasMany' | 'morphMany'
+      ? HasManyClient<RelatedModel<V>>
+      : K extends 'hasOne' | 'morphOne'
+        ? HasOneClient<RelatedModel<V>>
+        : K extends 'belongsTo'
+          ? BelongsToClient<RelatedModel<V>>
+          : K extends 'morphTo'
+            ? MorphToClient<RelatedModel<V>>
+            : K extends 'belongsToMany' | 'morphToMany' | 'morphedByMany'
+              ? BelongsToManyClient<RelatedModel<V>>
+              : K extends 'hasOneThrough' | 'hasManyThrough'
+                ? ThroughClient<RelatedModel<V>>
+                : AnyRelationClient<RelatedModel<V>>
+    : never

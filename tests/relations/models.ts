@@ -1,0 +1,117 @@
+// Models for the relation tests, and their tables (made with knex's schema builder directly).
+import type { Knex } from 'knex'
+import {
+  belongsTo,
+  type BelongsTo,
+  column,
+  type Database,
+  hasMany,
+  type HasMany,
+  hasOne,
+  type HasOne,
+  Model,
+  table,
+} from '../../src/index.js'
+
+@table('countries')
+export class Country extends Model {
+  @column.primary() declare id: number
+  @column() declare name: string
+  @hasMany(() => User) declare users: HasMany<User>
+}
+
+@table('users')
+export class User extends Model {
+  @column.primary() declare id: number
+  @column() declare countryId: number | null
+  @column() declare mentorId: number | null
+  @column() declare name: string
+  @column.createdAt() declare createdAt: Date
+  @column.updatedAt() declare updatedAt: Date
+  @column.deletedAt() declare deletedAt: Date | null
+
+  @hasMany(() => Post, { foreignKey: 'authorId', onDelete: 'cascade' }) declare posts: HasMany<Post>
+  @hasOne(() => Profile, { onDelete: 'cascade' }) declare profile: HasOne<Profile>
+  @belongsTo(() => User) declare mentor: BelongsTo<User>
+  @hasMany(() => User, { foreignKey: 'mentorId' }) declare mentees: HasMany<User>
+  @belongsTo(() => Country) declare country: BelongsTo<Country>
+
+  static fillable = ['name', 'countryId', 'mentorId']
+}
+
+@table('profiles')
+export class Profile extends Model {
+  @column.primary() declare id: number
+  @column() declare userId: number
+  @column() declare bio: string
+  @belongsTo(() => User, { touches: true }) declare user: BelongsTo<User>
+
+  static fillable = ['bio']
+}
+
+@table('posts')
+export class Post extends Model {
+  @column.primary({ type: 'uuid' }) declare id: string
+  @column() declare authorId: number
+  @column() declare title: string
+  @column.boolean() declare published: boolean
+  @column() declare views: number
+  @column.createdAt() declare createdAt: Date
+  @column.updatedAt() declare updatedAt: Date
+  @column.deletedAt() declare deletedAt: Date | null
+
+  @belongsTo(() => User, { foreignKey: 'authorId' }) declare author: BelongsTo<User>
+
+  static fillable = ['title', 'published', 'views', 'authorId']
+}
+
+/** The tables of the models above, on a fresh database. */
+export async function createSchema(db: Database): Promise<void> {
+  const create = (name: string, fn: (t: Knex.CreateTableBuilder) => void) => db.knex.schema.createTable(name, fn)
+  const stamps = (t: Knex.CreateTableBuilder, soft = false) => {
+    t.datetime('created_at', { precision: 3 }).nullable()
+    t.datetime('updated_at', { precision: 3 }).nullable()
+    if (soft) t.datetime('deleted_at', { precision: 3 }).nullable()
+  }
+  await create('countries', (t) => {
+    t.increments('id')
+    t.string('name').notNullable()
+  })
+  await create('users', (t) => {
+    t.increments('id')
+    t.integer('country_id').nullable()
+    t.integer('mentor_id').nullable()
+    t.string('name').notNullable()
+    stamps(t, true)
+  })
+  await create('profiles', (t) => {
+    t.increments('id')
+    t.integer('user_id').notNullable()
+    t.string('bio').notNullable()
+  })
+  await create('posts', (t) => {
+    t.uuid('id').primary()
+    t.integer('author_id').notNullable()
+    t.string('title').notNullable()
+    t.boolean('published').notNullable().defaultTo(false)
+    t.integer('views').notNullable().defaultTo(0)
+    stamps(t, true)
+  })
+}
+
+/** Empties every table between tests. */
+export async function truncateAll(db: Database): Promise<void> {
+  for (const name of ['countries', 'users', 'profiles', 'posts']) await db.knex(name).delete()
+}
+
+/** Records the SQL sent while `fn` runs. */
+export async function recording<T>(db: Database, fn: () => Promise<T>): Promise<{ result: T; queries: Array<{ sql: string; bindings: readonly unknown[] }> }> {
+  const queries: Array<{ sql: string; bindings: readonly unknown[] }> = []
+  const off = db.on('query', (e) => queries.push({ sql: e.sql, bindings: e.bindings }))
+  try {
+    const result = await fn()
+    return { result, queries }
+  } finally {
+    off()
+  }
+}
