@@ -130,11 +130,14 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
 
   /** A copy with the global scopes applied, the query's own conditions grouped first. */
   protected override prepared(): this {
-    if (this.scoped || (!this.meta.deletedAt && !this.modelClass.globalScopes)) return this
+    // A relation's own conditions (the parent's key) are pinned: ANDed after the query's own, grouped.
+    const pinned = this.$relationState?.pinned
+    if (this.scoped || (!this.meta.deletedAt && !this.modelClass.globalScopes && !pinned)) return this
     const names = this.globalScopeNames().filter((name) => this.applies(name))
-    if (!names.length) return this
+    if (!names.length && !pinned) return this
     const copy = this.$narrowed(undefined, [...this.orders], this.limitValue, this.offsetValue)
     copy.scoped = true
+    if (pinned) for (const clause of pinned) copy.addWhere(clause)
     for (const name of names) {
       // Qualified, so a joined table's own deleted_at is not ambiguous.
       if (name === SOFT_DELETES) copy.whereNull(`${this.$relationState?.alias ?? this.meta.table}.${this.meta.deletedAt!.column}`)

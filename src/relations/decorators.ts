@@ -2,6 +2,7 @@ import { QuarryError } from '../errors/index.js'
 import type { Model } from '../model/model.js'
 import { registerRelation } from '../model/model-metadata.js'
 import { BelongsTo, type BelongsToOptions } from './belongs-to/belongs-to.js'
+import { BelongsToMany, type BelongsToManyOptions } from './belongs-to-many/belongs-to-many.js'
 import { HasOneOrMany, type HasOneOrManyOptions, type MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'
 import { declareMorphTarget, type ModelClass } from './morph-map.js'
 import type { Relation } from './relation.js'
@@ -94,4 +95,35 @@ export function morphMany(related: RelatedThunk, name: string, settings?: MorphO
     declareMorphTarget(morph, () => owner, Related)
     return new HasOneOrMany(owner, property, 'morphMany', Related, given, morph)
   })
+}
+
+/**
+ * Many-to-many through a pivot table: `@belongsToMany(() => Role, { pivotColumns: ['grantedBy'], pivotTimestamps: true }) declare roles: BelongsToMany<Role>`
+ * (pivot `role_user` with `user_id` and `role_id` by default).
+ */
+export function belongsToMany(related: RelatedThunk, settings?: BelongsToManyOptions): RelationDecorator {
+  const Related = thunk(related, 'belongsToMany')
+  const given = options(settings, 'belongsToMany')
+  return declare('belongsToMany', (owner, name) => new BelongsToMany(owner, name, 'belongsToMany', Related, given))
+}
+
+/**
+ * Many-to-many where this model is the polymorphic side: `@morphToMany(() => Tag, 'taggable') declare tags: MorphToMany<Tag>`
+ * (pivot `taggables`: `taggable_type`, `taggable_id`, `tag_id`).
+ */
+export function morphToMany(related: RelatedThunk, name: string, settings?: BelongsToManyOptions): RelationDecorator {
+  const Related = thunk(related, 'morphToMany')
+  const morph = morphName(name, 'morphToMany')
+  const given = options(settings, 'morphToMany')
+  return declare('morphToMany', (owner, property) => new BelongsToMany(owner, property, 'morphToMany', Related, given, morph))
+}
+
+/**
+ * The inverse of morphToMany: `@morphedByMany(() => Post, 'taggable') declare posts: MorphedByMany<Post>` on Tag.
+ */
+export function morphedByMany(related: RelatedThunk, name: string, settings?: BelongsToManyOptions): RelationDecorator {
+  const Related = thunk(related, 'morphedByMany')
+  const morph = morphName(name, 'morphedByMany')
+  const given = options(settings, 'morphedByMany')
+  return declare('morphedByMany', (owner, property) => new BelongsToMany(owner, property, 'morphedByMany', Related, given, morph))
 }

@@ -1,4 +1,15 @@
-export { hasOne, hasMany, belongsTo, morphOne, morphMany, type RelationDecorator, type RelatedThunk } from './decorators.js'
+export {
+  hasOne,
+  hasMany,
+  belongsTo,
+  belongsToMany,
+  morphOne,
+  morphMany,
+  morphToMany,
+  morphedByMany,
+  type RelationDecorator,
+  type RelatedThunk,
+} from './decorators.js'
 export type {
   HasOne,
   HasMany,
@@ -30,3 +41,4 @@ export type {
 } from './relation-types.js'
 export type { HasOneOrManyOptions, MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'
 export type { BelongsToOptions } from './belongs-to/belongs-to.js'
+export type { BelongsToManyOptions } from './belongs-to-many/belongs-to-many.js'

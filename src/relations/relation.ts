@@ -4,6 +4,7 @@ import { type Model, modelMetadata } from '../model/model.js'
 import { ModelAdapter } from '../model/model-adapter.js'
 import type { ModelMetadata } from '../model/model-metadata.js'
 import type { ModelQuery } from '../model/model-query.js'
+import type { Clause } from '../query/where-builder.js'
 import { keysPerQuery } from './keys.js'
 import type { ModelClass } from './morph-map.js'
 import type { RelationClient } from './relation-client.js'
@@ -179,7 +180,16 @@ export function constrainedQuery(Class: ModelClass, ref: string, constrain: Cons
   return query
 }
 
-/** A constrained query as a subquery builder, without ordering or select list. */
+/**
+ * A constrained query as a subquery builder, its own conditions grouped (so the correlation ANDed
+ * onto it cannot be escaped by an `orWhere`), without ordering or select list.
+ */
 export function compileSubquery(knex: Knex, query: ModelQuery<Model>): Knex.QueryBuilder {
-  return query.toKnexQuery(knex).clearSelect().clearOrder()
+  return query.$narrowed(undefined, [], undefined, undefined).toKnexQuery(knex).clearSelect()
+}
+
+/** `query` with `clause` pinned: ANDed after whatever conditions the caller adds, grouped. */
+export function pinned(query: ModelQuery<Model>, clause: Clause): ModelQuery<Model> {
+  query.$relationQuery().pin(clause)
+  return query
 }

@@ -3,6 +3,8 @@ import type { Knex } from 'knex'
 import {
   belongsTo,
   type BelongsTo,
+  belongsToMany,
+  type BelongsToMany,
   column,
   type Database,
   hasMany,
@@ -35,6 +37,8 @@ export class User extends Model {
   @belongsTo(() => User) declare mentor: BelongsTo<User>
   @hasMany(() => User, { foreignKey: 'mentorId' }) declare mentees: HasMany<User>
   @belongsTo(() => Country) declare country: BelongsTo<Country>
+  @belongsToMany(() => Role, { pivotColumns: ['grantedBy'], pivotTimestamps: true, onDelete: 'cascade' })
+  declare roles: BelongsToMany<Role>
 
   static fillable = ['name', 'countryId', 'mentorId']
 }
@@ -63,6 +67,15 @@ export class Post extends Model {
   @belongsTo(() => User, { foreignKey: 'authorId' }) declare author: BelongsTo<User>
 
   static fillable = ['title', 'published', 'views', 'authorId']
+}
+
+@table('roles')
+export class Role extends Model {
+  @column.primary() declare id: number
+  @column() declare name: string
+  @belongsToMany(() => User, { pivotColumns: ['grantedBy'] }) declare users: BelongsToMany<User>
+
+  static fillable = ['name']
 }
 
 /** The tables of the models above, on a fresh database. */
@@ -97,11 +110,22 @@ export async function createSchema(db: Database): Promise<void> {
     t.integer('views').notNullable().defaultTo(0)
     stamps(t, true)
   })
+  await create('roles', (t) => {
+    t.increments('id')
+    t.string('name').notNullable()
+  })
+  await create('role_user', (t) => {
+    t.integer('user_id').notNullable()
+    t.integer('role_id').notNullable()
+    t.integer('granted_by').nullable()
+    stamps(t)
+    t.primary(['user_id', 'role_id'])
+  })
 }
 
 /** Empties every table between tests. */
 export async function truncateAll(db: Database): Promise<void> {
-  for (const name of ['countries', 'users', 'profiles', 'posts']) await db.knex(name).delete()
+  for (const name of ['countries', 'users', 'profiles', 'posts', 'roles', 'role_user']) await db.knex(name).delete()
 }
 
 /** Records the SQL sent while `fn` runs. */

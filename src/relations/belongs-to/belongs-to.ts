@@ -3,7 +3,6 @@ import { QuarryError } from '../../errors/index.js'
 import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
-import type { Value } from '../../query/query-target.js'
 import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
 import type { ModelClass } from '../morph-map.js'
 import {
@@ -12,6 +11,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  pinned,
   primaryColumn,
   queryOf,
   refFor,
@@ -76,7 +76,8 @@ export class BelongsTo extends Relation {
     const keys = distinctValues(parents, this.foreignKey)
     if (!keys.length) return []
     const meta = modelMetadata(this.Related)
-    return chunked(keys, keysPerChunk(meta)).map((chunk) => queryOf(this.Related).whereIn(`${meta.table}.${this.ownerKey}`, chunk as Value[]))
+    const column = `${meta.table}.${this.ownerKey}`
+    return chunked(keys, keysPerChunk(meta)).map((chunk) => pinned(queryOf(this.Related), (b) => void b.whereIn(column, chunk as Knex.Value[])))
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {
@@ -92,12 +93,12 @@ export class BelongsTo extends Relation {
   }
 
   queryFor(child: Model): ModelQuery<Model> {
-    const table = modelMetadata(this.Related).table
+    const column = `${modelMetadata(this.Related).table}.${this.ownerKey}`
     const value = child.$attributes[this.foreignKey]
-    const query = queryOf(this.Related)
-    return value === null || value === undefined
-      ? query.whereIn(`${table}.${this.ownerKey}`, [])
-      : query.where(`${table}.${this.ownerKey}`, value as Value)
+    return pinned(queryOf(this.Related), (b) => {
+      if (value === null || value === undefined) b.whereIn(column, [])
+      else b.where(column, value as Knex.Value)
+    })
   }
 
   subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {

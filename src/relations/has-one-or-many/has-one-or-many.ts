@@ -4,7 +4,6 @@ import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
-import type { Value } from '../../query/query-target.js'
 import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
 import { type ModelClass, morphName } from '../morph-map.js'
 import {
@@ -13,6 +12,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  pinned,
   primaryColumn,
   queryOf,
   refFor,
@@ -64,7 +64,7 @@ export class HasOneOrMany extends Relation {
     owner: ModelClass,
     name: string,
     readonly kind: Kind,
-    private readonly related: () => ModelClass,
+    private readonly relatedThunk: () => ModelClass,
     private readonly options: HasOneOrManyOptions & MorphOneOrManyOptions,
     /** Polymorphic: the morph name (`commentable`). */
     readonly morph?: string,
@@ -74,7 +74,7 @@ export class HasOneOrMany extends Relation {
   }
 
   protected resolve(): void {
-    this.Related = this.related()
+    this.Related = this.relatedThunk()
     const parent = this.parentMeta
     const related = modelMetadata(this.Related)
     this.localKey = this.options.localKey === undefined
@@ -98,20 +98,21 @@ export class HasOneOrMany extends Relation {
     return modelMetadata(this.Related)
   }
 
-  /** The related query narrowed to this relation's type, for the parent class `Parent`. */
-  private scoped(query: ModelQuery<Model>, Parent: ModelClass, table: string): ModelQuery<Model> {
-    if (this.typeColumn !== undefined) query.where(`${table}.${this.typeColumn}`, morphName(Parent))
-    return query
+  /** The related rows pointing at the parent class `Parent` with keys `narrow` selects. */
+  private related(Parent: ModelClass, narrow: (builder: Knex.QueryBuilder, column: string) => void): ModelQuery<Model> {
+    const table = this.relatedMeta.table
+    const type = this.typeColumn === undefined ? undefined : morphName(Parent)
+    return pinned(queryOf(this.Related), (b) => {
+      narrow(b, `${table}.${this.foreignKey}`)
+      if (type !== undefined) b.where(`${table}.${this.typeColumn}`, type)
+    })
   }
 
   eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
-    const meta = this.relatedMeta
     const Parent = parents[0]!.constructor as ModelClass
-    return chunked(keys, keysPerChunk(meta)).map((chunk) =>
-      this.scoped(queryOf(this.Related).whereIn(`${meta.table}.${this.foreignKey}`, chunk as Value[]), Parent, meta.table),
-    )
+    return chunked(keys, keysPerChunk(this.relatedMeta)).map((chunk) => this.related(Parent, (b, column) => void b.whereIn(column, chunk as Knex.Value[])))
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {
@@ -131,9 +132,8 @@ export class HasOneOrMany extends Relation {
   }
 
   queryFor(parent: Model): ModelQuery<Model> {
-    const table = this.relatedMeta.table
-    const query = queryOf(this.Related).where(`${table}.${this.foreignKey}`, requiredValue(parent, this.localKey, this.label) as Value)
-    return this.scoped(query, parent.constructor as ModelClass, table)
+    const key = requiredValue(parent, this.localKey, this.label) as Knex.Value
+    return this.related(parent.constructor as ModelClass, (b, column) => void b.where(column, key))
   }
 
   subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {

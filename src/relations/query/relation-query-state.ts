@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { Model } from '../../model/model.js'
 import type { ModelMetadata } from '../../model/model-metadata.js'
+import type { Clause } from '../../query/where-builder.js'
 import { eagerLoad } from '../eager/eager-loader.js'
 import { type EagerRequest, eagerTree } from '../eager/eager-tree.js'
 import { numericExtras, type RelationAggregate } from './relation-aggregates.js'
@@ -17,6 +18,22 @@ export class RelationQueryState {
   eager: EagerRequest[] | undefined = undefined
   aggregates: RelationAggregate[] | undefined = undefined
   afterLoad: Array<(models: Model[]) => void> | undefined = undefined
+  /** The relation's own conditions (the parent's keys), ANDed after the query's own conditions, grouped. */
+  pinned: Clause[] | undefined = undefined
+
+  /** Pins a relation condition (see `pinned`). */
+  pin(clause: Clause): this {
+    if (this.pinned) this.pinned.push(clause)
+    else this.pinned = [clause]
+    return this
+  }
+
+  /** Runs `step` on the hydrated models before anything else (pivot columns to `$pivot`). */
+  onLoad(step: (models: Model[]) => void): this {
+    if (this.afterLoad) this.afterLoad.push(step)
+    else this.afterLoad = [step]
+    return this
+  }
 
   copy(): RelationQueryState {
     const copy = new RelationQueryState()
@@ -24,6 +41,7 @@ export class RelationQueryState {
     copy.eager = this.eager && [...this.eager]
     copy.aggregates = this.aggregates && [...this.aggregates]
     copy.afterLoad = this.afterLoad && [...this.afterLoad]
+    copy.pinned = this.pinned && [...this.pinned]
     return copy
   }
 
