@@ -5,7 +5,9 @@ import { BelongsTo, type BelongsToOptions } from './belongs-to/belongs-to.js'
 import { BelongsToMany, type BelongsToManyOptions } from './belongs-to-many/belongs-to-many.js'
 import { HasOneOrMany, type HasOneOrManyOptions, type MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'
 import { declareMorphTarget, type ModelClass } from './morph-map.js'
+import { MorphTo, type MorphToOptions } from './morph-to/morph-to.js'
 import type { Relation } from './relation.js'
+import { HasManyThrough, type ThroughOptions } from './through/has-many-through.js'
 
 /** A legacy (`experimentalDecorators`) property decorator, as the relation decorators return. */
 export type RelationDecorator = (target: object, property: string | symbol) => void
@@ -126,4 +128,32 @@ export function morphedByMany(related: RelatedThunk, name: string, settings?: Be
   const morph = morphName(name, 'morphedByMany')
   const given = options(settings, 'morphedByMany')
   return declare('morphedByMany', (owner, property) => new BelongsToMany(owner, property, 'morphedByMany', Related, given, morph))
+}
+
+/**
+ * Rows of a far model through an intermediate one: `@hasManyThrough(() => Post, () => User) declare posts: HasManyThrough<Post>`
+ * on Country (`users.country_id`, `posts.user_id` by default).
+ */
+export function hasManyThrough(far: RelatedThunk, through: RelatedThunk, settings?: ThroughOptions): RelationDecorator {
+  const Far = thunk(far, 'hasManyThrough')
+  const Through = thunk(through, 'hasManyThrough')
+  const given = options(settings, 'hasManyThrough')
+  return declare('hasManyThrough', (owner, name) => new HasManyThrough(owner, name, 'hasManyThrough', Far, Through, given))
+}
+
+/** One row of a far model through an intermediate one: `@hasOneThrough(() => Owner, () => Car) declare carOwner: HasOneThrough<Owner>`. */
+export function hasOneThrough(far: RelatedThunk, through: RelatedThunk, settings?: ThroughOptions): RelationDecorator {
+  const Far = thunk(far, 'hasOneThrough')
+  const Through = thunk(through, 'hasOneThrough')
+  const given = options(settings, 'hasOneThrough')
+  return declare('hasOneThrough', (owner, name) => new HasManyThrough(owner, name, 'hasOneThrough', Far, Through, given))
+}
+
+/**
+ * The polymorphic owner of this model: `@morphTo() declare commentable: MorphTo<Post | Video>`
+ * (`commentable_type` and `commentable_id` by default, from the property's name).
+ */
+export function morphTo(settings?: MorphToOptions): RelationDecorator {
+  const given = options(settings, 'morphTo')
+  return declare('morphTo', (owner, name) => new MorphTo(owner, name, given))
 }

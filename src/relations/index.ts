@@ -7,6 +7,9 @@ export {
   morphMany,
   morphToMany,
   morphedByMany,
+  hasManyThrough,
+  hasOneThrough,
+  morphTo,
   type RelationDecorator,
   type RelatedThunk,
 } from './decorators.js'
@@ -42,3 +45,5 @@ export type {
 export type { HasOneOrManyOptions, MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'
 export type { BelongsToOptions } from './belongs-to/belongs-to.js'
 export type { BelongsToManyOptions } from './belongs-to-many/belongs-to-many.js'
+export type { ThroughOptions } from './through/has-many-through.js'
+export type { MorphToOptions } from './morph-to/morph-to.js'

@@ -9,9 +9,23 @@ import {
   type Database,
   hasMany,
   type HasMany,
+  hasManyThrough,
+  type HasManyThrough,
   hasOne,
   type HasOne,
+  hasOneThrough,
+  type HasOneThrough,
   Model,
+  morphedByMany,
+  type MorphedByMany,
+  morphMany,
+  type MorphMany,
+  morphOne,
+  type MorphOne,
+  morphTo,
+  type MorphTo,
+  morphToMany,
+  type MorphToMany,
   table,
 } from '../../src/index.js'
 
@@ -20,6 +34,8 @@ export class Country extends Model {
   @column.primary() declare id: number
   @column() declare name: string
   @hasMany(() => User) declare users: HasMany<User>
+  @hasManyThrough(() => Post, () => User, { throughForeignKey: 'authorId' }) declare posts: HasManyThrough<Post>
+  @morphOne(() => Image, 'imageable') declare flag: MorphOne<Image>
 }
 
 @table('users')
@@ -39,6 +55,8 @@ export class User extends Model {
   @belongsTo(() => Country) declare country: BelongsTo<Country>
   @belongsToMany(() => Role, { pivotColumns: ['grantedBy'], pivotTimestamps: true, onDelete: 'cascade' })
   declare roles: BelongsToMany<Role>
+  @morphOne(() => Image, 'imageable', { onDelete: 'cascade' }) declare avatar: MorphOne<Image>
+  @hasMany(() => Comment, { foreignKey: 'userId' }) declare comments: HasMany<Comment>
 
   static fillable = ['name', 'countryId', 'mentorId']
 }
@@ -64,10 +82,86 @@ export class Post extends Model {
   @column.updatedAt() declare updatedAt: Date
   @column.deletedAt() declare deletedAt: Date | null
 
-  @belongsTo(() => User, { foreignKey: 'authorId' }) declare author: BelongsTo<User>
+  @belongsTo(() => User, { foreignKey: 'authorId', touches: true }) declare author: BelongsTo<User>
+  @morphMany(() => Comment, 'commentable', { onDelete: 'cascade' }) declare comments: MorphMany<Comment>
+  @morphToMany(() => Tag, 'taggable') declare tags: MorphToMany<Tag>
 
   static fillable = ['title', 'published', 'views', 'authorId']
 }
+
+@table('videos')
+export class Video extends Model {
+  @column.primary({ type: 'uuid' }) declare id: string
+  @column() declare title: string
+  @morphMany(() => Comment, 'commentable') declare comments: MorphMany<Comment>
+  @morphToMany(() => Tag, 'taggable') declare tags: MorphToMany<Tag>
+
+  static fillable = ['title']
+}
+
+@table('comments')
+export class Comment extends Model {
+  @column.primary() declare id: number
+  @column() declare commentableType: string | null
+  @column() declare commentableId: string | null
+  @column() declare userId: number | null
+  @column() declare body: string
+  @column() declare votes: number
+  @column.createdAt() declare createdAt: Date
+  @column.updatedAt() declare updatedAt: Date
+  @column.deletedAt() declare deletedAt: Date | null
+  @morphTo() declare commentable: MorphTo<Post | Video>
+  @belongsTo(() => User, { foreignKey: 'userId' }) declare author: BelongsTo<User>
+
+  static fillable = ['body', 'votes', 'userId']
+}
+
+@table('images')
+export class Image extends Model {
+  @column.primary() declare id: number
+  @column() declare imageableType: string | null
+  @column() declare imageableId: number | null
+  @column() declare url: string
+  @morphTo({ touches: true }) declare imageable: MorphTo<User | Country>
+
+  static fillable = ['url']
+}
+
+@table('tags')
+export class Tag extends Model {
+  @column.primary() declare id: number
+  @column() declare name: string
+  @morphedByMany(() => Post, 'taggable') declare posts: MorphedByMany<Post>
+  @morphedByMany(() => Video, 'taggable') declare videos: MorphedByMany<Video>
+
+  static fillable = ['name']
+}
+
+@table('mechanics')
+export class Mechanic extends Model {
+  @column.primary() declare id: number
+  @column() declare name: string
+  @hasOneThrough(() => CarOwner, () => Car) declare carOwner: HasOneThrough<CarOwner>
+  @hasMany(() => Car) declare cars: HasMany<Car>
+}
+
+@table('cars')
+export class Car extends Model {
+  @column.primary() declare id: number
+  @column() declare mechanicId: number
+  @column() declare model: string
+  @column.deletedAt() declare deletedAt: Date | null
+}
+
+@table('car_owners')
+export class CarOwner extends Model {
+  @column.primary() declare id: number
+  @column() declare carId: number
+  @column() declare name: string
+}
+
+// Posts and videos are stored by name; users and countries by their table names.
+Model.morphMap({ post: Post, video: Video })
 
 @table('roles')
 export class Role extends Model {
@@ -110,6 +204,49 @@ export async function createSchema(db: Database): Promise<void> {
     t.integer('views').notNullable().defaultTo(0)
     stamps(t, true)
   })
+  await create('videos', (t) => {
+    t.uuid('id').primary()
+    t.string('title').notNullable()
+  })
+  await create('comments', (t) => {
+    t.increments('id')
+    t.string('commentable_type').nullable()
+    t.uuid('commentable_id').nullable()
+    t.integer('user_id').nullable()
+    t.string('body').notNullable()
+    t.integer('votes').notNullable().defaultTo(0)
+    stamps(t, true)
+  })
+  await create('images', (t) => {
+    t.increments('id')
+    t.string('imageable_type').nullable()
+    t.integer('imageable_id').nullable()
+    t.string('url').notNullable()
+  })
+  await create('tags', (t) => {
+    t.increments('id')
+    t.string('name').notNullable()
+  })
+  await create('taggables', (t) => {
+    t.integer('tag_id').notNullable()
+    t.string('taggable_type').notNullable()
+    t.uuid('taggable_id').notNullable()
+  })
+  await create('mechanics', (t) => {
+    t.increments('id')
+    t.string('name').notNullable()
+  })
+  await create('cars', (t) => {
+    t.increments('id')
+    t.integer('mechanic_id').notNullable()
+    t.string('model').notNullable()
+    t.datetime('deleted_at', { precision: 3 }).nullable()
+  })
+  await create('car_owners', (t) => {
+    t.increments('id')
+    t.integer('car_id').notNullable()
+    t.string('name').notNullable()
+  })
   await create('roles', (t) => {
     t.increments('id')
     t.string('name').notNullable()
@@ -125,7 +262,9 @@ export async function createSchema(db: Database): Promise<void> {
 
 /** Empties every table between tests. */
 export async function truncateAll(db: Database): Promise<void> {
-  for (const name of ['countries', 'users', 'profiles', 'posts', 'roles', 'role_user']) await db.knex(name).delete()
+  for (const name of [
+    'countries', 'users', 'profiles', 'posts', 'videos', 'comments', 'images', 'tags', 'taggables', 'mechanics', 'cars', 'car_owners', 'roles', 'role_user',
+  ]) await db.knex(name).delete()
 }
 
 /** Records the SQL sent while `fn` runs. */
