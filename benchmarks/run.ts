@@ -70,7 +70,7 @@ async function runDialect(dialect: DialectName, options: Options): Promise<Diale
       const began = Date.now()
       const mode = options.quick ? 'quick' : 'full'
       const size = spec.size[mode]
-      const rounds = options.rounds ?? spec.rounds?.[mode] ?? (options.quick ? 3 : 10)
+      const rounds = options.rounds ?? spec.rounds?.[mode] ?? (options.quick ? 2 : 10)
       const warmup = options.warmup ?? (options.quick ? spec.quickWarmup ?? 1 : spec.rounds?.warmup ?? 2)
       const outcomes = await runWorkload(open, spec, { size, rounds, warmup, runTimeoutMs: RUN_TIMEOUT_MS }, contestants)
       const cells: Record<string, Cell> = {}

@@ -1,7 +1,6 @@
 // Quarry, written against the public API (shared API.md) as a user would write it.
 import 'reflect-metadata'
-import * as quarry from '../../src/index.js'
-import { column, connect, Model, table } from '../../src/index.js'
+import { column, connect, type HasMany, hasMany, Model, table } from '../../src/index.js'
 import type { Contestant, OpenContestant } from '../harness/contestant.js'
 
 @table('users')
@@ -11,7 +10,7 @@ class User extends Model {
   @column() declare email: string
   @column() declare age: number
   @column.boolean() declare active: boolean
-  declare posts: Post[]
+  @hasMany(() => Post, { foreignKey: 'userId' }) declare posts: HasMany<Post>
 }
 
 @table('posts')
@@ -19,7 +18,7 @@ class Post extends Model {
   @column.primary() declare id: number
   @column() declare userId: number
   @column() declare title: string
-  declare comments: Comment[]
+  @hasMany(() => Comment, { foreignKey: 'postId' }) declare comments: HasMany<Comment>
 }
 
 @table('comments')
@@ -46,29 +45,6 @@ class Reading extends Model {
   @column() declare label: string
 }
 
-// Relations are being built (src/relations): until `hasMany` is exported, the two workloads that
-// need them report so instead of stopping the whole contestant. Once it is, this becomes
-// `@hasMany(() => Post, { foreignKey: 'userId' }) declare posts: HasMany<Post>` on the classes.
-type HasManyFactory = (related: () => typeof Model, options: { foreignKey: string }) => (target: object, property: string) => void
-const hasMany = (quarry as unknown as { hasMany?: HasManyFactory }).hasMany
-if (hasMany) {
-  hasMany(() => Post, { foreignKey: 'userId' })(User.prototype, 'posts')
-  hasMany(() => Comment, { foreignKey: 'postId' })(Post.prototype, 'comments')
-}
-
-/** The relation methods of API.md §4 on a query, while they may not exist yet. */
-interface RelationQuery<M> extends PromiseLike<M[]> {
-  with(path: string): RelationQuery<M>
-  withCount(relation: string): RelationQuery<M>
-}
-
-function relationQuery<M>(query: unknown, method: 'with' | 'withCount'): RelationQuery<M> {
-  if (!hasMany || typeof (query as Partial<RelationQuery<M>>)[method] !== 'function') {
-    throw new Error(`${method}() is not in Quarry yet`)
-  }
-  return query as RelationQuery<M>
-}
-
 const open: OpenContestant = async (target) => {
   const db = await connect(target.url)
   const contestant: Contestant = {
@@ -92,7 +68,7 @@ const open: OpenContestant = async (target) => {
         return sum
       },
       async eagerLoad(maxUserId) {
-        const users = await relationQuery<User>(User.query().where('id', '<=', maxUserId), 'with').with('posts.comments')
+        const users = await User.query().where('id', '<=', maxUserId).with('posts.comments')
         let reached = 0
         for (const user of users) for (const post of user.posts) reached += post.comments.length
         return reached
@@ -114,7 +90,7 @@ const open: OpenContestant = async (target) => {
         return ids.length
       },
       async withCount() {
-        const users = await relationQuery<User>(User.query(), 'withCount').withCount('posts')
+        const users = await User.query().withCount('posts')
         let sum = 0
         for (const user of users) sum += 1 + (user.$extras.postsCount as number)
         return sum

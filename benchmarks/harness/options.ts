@@ -35,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
                           server is reported, not fatal)
   --workloads a,b         ${WORKLOADS.map((w) => w.id).join(', ')}
   --contestants a,b       ${CONTESTANTS.map((c) => c.name).join(', ')}
-  --rounds N              measured rounds (default 10, quick 3)
+  --rounds N              measured rounds (default 10, quick 2)
   --warmup N              warm-up rounds (default 2, quick 1)
   --out FILE              write the report there (default benchmarks/RESULTS.md)
   --no-write              print the report only
