@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
@@ -9,9 +10,30 @@ interface BetterSqliteDatabase {
   pragma(source: string): unknown
 }
 
+type TransactionClass = new (...args: unknown[]) => { query(conn: unknown, sql: string): Promise<unknown> }
+const KnexSqliteTransaction = createRequire(import.meta.url)('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as TransactionClass
+
 /**
- * SQLite through better-sqlite3: WAL journal for files, foreign keys enforced, and a busy timeout
- * so a second writer waits instead of failing with SQLITE_BUSY.
+ * `BEGIN IMMEDIATE`: a transaction takes the write lock when it starts, waiting for it within the
+ * busy timeout. A plain (deferred) `BEGIN` that reads and then writes while another process
+ * writes the same file fails at once with SQLITE_BUSY, which no busy timeout retries.
+ */
+class ImmediateTransaction extends KnexSqliteTransaction {
+  begin(conn: unknown): Promise<unknown> {
+    return this.query(conn, 'BEGIN IMMEDIATE;')
+  }
+}
+
+class ImmediateSqliteClient extends SqliteKnexClient {
+  override transaction(...args: unknown[]): Knex.Transaction {
+    return new ImmediateTransaction(this, ...args) as unknown as Knex.Transaction
+  }
+}
+
+/**
+ * SQLite through better-sqlite3: WAL journal for files, foreign keys enforced, a busy timeout
+ * so a second writer waits instead of failing with SQLITE_BUSY, and transactions that take the
+ * write lock up front.
  */
 export class SqliteDialect implements Dialect {
   readonly name: Dialect['name'] = 'sqlite'
@@ -26,6 +48,7 @@ export class SqliteDialect implements Dialect {
     nativeJson: false,
     upsert: true,
     embedded: true,
+    nonFiniteNumbers: false,
   }
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
   readonly maxBindings = 32_766
@@ -37,7 +60,7 @@ export class SqliteDialect implements Dialect {
     const busyTimeoutMs = connection.busyTimeoutMs
     const inMemory = node.filename === ':memory:'
     return {
-      client: quarryClient(SqliteKnexClient as unknown as ClientClass),
+      client: quarryClient(ImmediateSqliteClient as unknown as ClientClass),
       connection: { filename: node.filename! },
       useNullAsDefault: true,
       pool: {
