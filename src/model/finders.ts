@@ -65,7 +65,9 @@ function searchQuery<M extends Model>(Class: FinderClass<M>, meta: ModelMetadata
 
 /**
  * Runs `create` and, when a unique index refuses it because someone else created the row first,
- * resolves to that row instead: concurrent callers all end up with the one row.
+ * resolves to that row instead: concurrent callers all end up with the one row. The row is read
+ * back with a locking read (on the primary), which sees the latest committed row even inside a
+ * transaction whose snapshot predates it (MySQL's REPEATABLE READ).
  */
 async function createOrFind<M extends Model>(
   meta: ModelMetadata,
@@ -93,7 +95,7 @@ export async function firstOrCreate<M extends Model>(Class: FinderClass<M>, meta
       await model.save()
       return model
     },
-    () => query.clone().onWriter().first(),
+    () => query.clone().forShare().first(),
   )
   return result.model
 }
@@ -117,7 +119,7 @@ export async function updateOrCreate<M extends Model>(Class: FinderClass<M>, met
       await model.save()
       return model
     },
-    () => query.clone().onWriter().first(),
+    () => query.clone().forShare().first(),
   )
   if (!created) await model.fill(values as never).save()
   return model
