@@ -1,5 +1,8 @@
 import { ModelNotFoundError, QuarryError, StaleModelError, UniqueViolationError } from '../errors/index.js'
 import type { Row } from '../query/query-target.js'
+import { cascading } from '../relations/cascades.js'
+import { touching } from '../relations/touches.js'
+import { deletionTime } from '../relations/write-hooks.js'
 import { writeAttribute } from './accessors.js'
 import { dirtyColumns } from './dirty.js'
 import { snapshotContent } from './hydrate.js'
@@ -15,7 +18,8 @@ const SLUG_ATTEMPTS = 50
 
 /** `save()`: insert a new model or write the dirty columns of a loaded one, through the lifecycle. */
 export function saveModel(model: Model, meta: ModelMetadata): Promise<boolean> {
-  return runStep('save', model, () => (model.$isPersisted ? updateModel(model, meta) : insertModel(model, meta)))
+  // Relations: touches bump the owners' updatedAt after a write (the action as it is without them).
+  return runStep('save', model, touching(model, meta, () => (model.$isPersisted ? updateModel(model, meta) : insertModel(model, meta))))
 }
 
 /** The values of `columns` as the database takes them (casts' `set` applied). */
@@ -159,9 +163,11 @@ function keyValue(meta: ModelMetadata, where: Row): unknown {
 
 /** `delete()`: a soft delete when the model has `deletedAt`, else removes the row. */
 export function deleteModel(model: Model, meta: ModelMetadata): Promise<boolean> {
-  return runStep('delete', model, async () => {
+  // Relations: onDelete cascades run first, in one transaction (the action as it is without them).
+  const action = cascading(model, meta, meta.deletedAt ? 'soft' : 'force', async () => {
     if (!meta.deletedAt) return removeRow(model, meta)
-    const now = new Date()
+    // One moment for a parent and the children its cascade soft-deletes.
+    const now = deletionTime()
     const changed = [meta.deletedAt.column]
     writeAttribute(model, meta.deletedAt.column, now)
     if (meta.updatedAt) {
@@ -171,6 +177,7 @@ export function deleteModel(model: Model, meta: ModelMetadata): Promise<boolean>
     await ModelAdapter.table(meta).where(keyWhere(model, meta)).update(dbValues(model, meta, changed))
     return synced(model, meta, changed)
   })
+  return runStep('delete', model, touching(model, meta, action, true))
 }
 
 async function removeRow(model: Model, meta: ModelMetadata): Promise<boolean> {
@@ -182,17 +189,19 @@ async function removeRow(model: Model, meta: ModelMetadata): Promise<boolean> {
 
 /** `forceDelete()`: removes the row even when the model soft-deletes. */
 export function forceDeleteModel(model: Model, meta: ModelMetadata): Promise<boolean> {
-  return runStep('forceDelete', model, () => runStep('delete', model, () => removeRow(model, meta)))
+  const action = touching(model, meta, cascading(model, meta, 'force', () => removeRow(model, meta)), true)
+  return runStep('forceDelete', model, () => runStep('delete', model, action))
 }
 
 /** `restore()`: clears `deletedAt` and saves. */
 export function restoreModel(model: Model, meta: ModelMetadata): Promise<boolean> {
   const deletedAt = meta.deletedAt
   if (!deletedAt) throw new QuarryError(`${meta.name} does not soft-delete (no @column.deletedAt()); there is nothing to restore`)
-  return runStep('restore', model, async () => {
+  // Relations: the children the parent's cascade soft-deleted are restored first.
+  return runStep('restore', model, cascading(model, meta, 'restore', async () => {
     writeAttribute(model, deletedAt.column, null)
     return saveModel(model, meta)
-  })
+  }))
 }
 
 /** `refresh()`: reads the row again (trashed or not), replacing every attribute. */
