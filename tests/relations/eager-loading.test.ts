@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest'
-import { Model, RelationNotFoundError, RelationNotLoadedError } from '../../src/index.js'
+import { Model, RelationNotFoundError, RelationNotLoadedError, uuidv7 } from '../../src/index.js'
 import { forEachDialect } from '../support/databases.js'
-import { createSchema, Post, Profile, recording, truncateAll, User } from './models.js'
+import { Comment, createSchema, Post, Profile, recording, truncateAll, User } from './models.js'
 
 forEachDialect('relations: eager and lazy loading (hasOne, hasMany, belongsTo)', (ctx) => {
   beforeAll(async () => {
@@ -142,6 +142,23 @@ forEachDialect('relations: eager and lazy loading (hasOne, hasMany, belongsTo)',
     const { queries: none } = await recording(ctx.db, () => User.loadMissing(users, 'posts'))
     expect(none).toHaveLength(0)
     expect(await Model.loadMissing([], 'posts' as never)).toEqual([])
+  })
+
+  it('with(\'posts.comments\') over 500 users × 10 posts × 3 comments is exactly 3 queries', async () => {
+    await User.insert(Array.from({ length: 500 }, (_, i) => ({ name: `user ${i}` })))
+    const userIds = (await ctx.db.table('users').select('id')).map((r) => Number(r.id))
+    const posts = userIds.flatMap((authorId) => Array.from({ length: 10 }, (_, j) => ({ id: uuidv7(), authorId, title: `post ${j}`, published: true })))
+    await Post.insert(posts)
+    await Comment.insert(posts.flatMap((post) => Array.from({ length: 3 }, (_, k) => ({ commentableType: 'post', commentableId: post.id, body: `c${k}` }))))
+    const { result: users, queries } = await recording(ctx.db, () => User.query().with('posts.comments'))
+    expect(queries).toHaveLength(3)
+    expect(users).toHaveLength(500)
+    expect(users.every((u) => u.posts.length === 10 && u.posts.every((p) => p.comments.length === 3 && p.authorId === u.id))).toBe(true)
+    expect(new Set(users.flatMap((u) => u.posts.flatMap((p) => p.comments.map((c) => c.id)))).size).toBe(15_000)
+    // loadMissing on models already in hand: one query per relation for the whole array.
+    const again = await User.query()
+    const { queries: missing } = await recording(ctx.db, () => Model.loadMissing(again, 'posts.comments'))
+    expect(missing).toHaveLength(2)
   })
 
   it('parent keys are chunked to the driver parameter limit', async () => {
