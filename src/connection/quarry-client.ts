@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import type { Knex } from 'knex'
 import type { Dialect } from '../dialects/dialect.js'
 import { ConnectionError, QuarryError, QueryTimeoutError } from '../errors/index.js'
+import { checkBindings } from './binding-check.js'
 
 const require = createRequire(import.meta.url)
 
@@ -174,6 +175,7 @@ export function quarryClient(Base: ClientClass): ClientClass {
     override async query(connection: unknown, obj: QueryObject | string): Promise<unknown> {
       const hooks = this.config.quarry
       const query: QueryObject = typeof obj === 'string' ? { sql: obj } : obj
+      checkBindings(hooks.dialect, query.bindings)
       if (hooks.queryTimeoutMs && query.timeout === undefined && hooks.dialect.supports.cancelQuery) {
         query.timeout = hooks.queryTimeoutMs
         query.cancelOnTimeout = true

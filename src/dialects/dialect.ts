@@ -29,6 +29,8 @@ export interface DialectCapabilities {
   upsert: boolean
   /** The database runs in this process and serialises writers (SQLite, local libSQL). */
   embedded: boolean
+  /** NaN and ±Infinity are stored and read back as such (PostgreSQL floats); elsewhere they are refused. */
+  nonFiniteNumbers: boolean
 }
 
 /** The SQL types the schema builder picks where databases differ. */

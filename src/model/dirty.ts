@@ -15,7 +15,8 @@ export function dirtyColumns(model: Model, meta: ModelMetadata): string[] {
     for (const key in attributes) {
       const value = attributes[key]
       const before = original[key]
-      if (value === before || value === undefined) continue
+      // NaN equals NaN here: an unchanged NaN is not a change.
+      if (value === before || value === undefined || (Number.isNaN(value) && Number.isNaN(before))) continue
       const equals = meta.byColumn.get(key)?.effectiveCast?.equals
       if (!equals || !equals(value, before) || !(key in original)) dirty.push(key)
     }

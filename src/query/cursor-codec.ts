@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { InvalidCursorError } from '../errors/index.js'
+import { InvalidCursorError, QuarryError } from '../errors/index.js'
 
 /** What a cursor carries: which way it points and the sort values of the row it points from. */
 export interface CursorPosition {
@@ -7,13 +7,18 @@ export interface CursorPosition {
   values: unknown[]
 }
 
-type Encoded = null | boolean | number | string | { d: string } | { b: string } | { x: string }
+type Encoded = null | boolean | number | string | { d: string } | { b: string } | { x: string } | { n: string }
+
+/** The longest cursor accepted (and made): long text sort values stay usable, a huge input costs nothing. */
+export const MAX_CURSOR_LENGTH = 4 * 1024 * 1024
 
 function encodeValue(value: unknown): Encoded {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return { d: value.toISOString() }
   if (typeof value === 'bigint') return { b: value.toString() }
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return { x: Buffer.from(value).toString('base64') }
+  // JSON has no NaN or infinities: tagged, so a row sorted by them is not taken for NULL.
+  if (typeof value === 'number' && !Number.isFinite(value)) return { n: String(value) }
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value
   return String(value)
 }
@@ -28,6 +33,7 @@ function decodeValue(value: unknown): unknown {
     }
     if (typeof tagged.b === 'string' && /^-?\d+$/.test(tagged.b)) return BigInt(tagged.b)
     if (typeof tagged.x === 'string') return Buffer.from(tagged.x, 'base64')
+    if (tagged.n === 'NaN' || tagged.n === 'Infinity' || tagged.n === '-Infinity') return Number(tagged.n)
   }
   throw new InvalidCursorError('it holds a value of an unknown kind')
 }
@@ -50,12 +56,16 @@ export function encodeCursor(signature: string, position: CursorPosition): strin
   const body = Buffer.from(
     JSON.stringify({ s: signature, d: position.direction === 'next' ? 'n' : 'p', v: position.values.map(encodeValue) }),
   ).toString('base64url')
-  return `${body}.${checksum(body)}`
+  const cursor = `${body}.${checksum(body)}`
+  if (cursor.length > MAX_CURSOR_LENGTH) {
+    throw new QuarryError(`cursorPaginate(): the sort values of this row make a cursor over ${MAX_CURSOR_LENGTH} characters; order by shorter columns`)
+  }
+  return cursor
 }
 
 /** Decodes a cursor made by `encodeCursor` for the same signature, or throws `InvalidCursorError`. */
 export function decodeCursor(cursor: unknown, signature: string, width: number): CursorPosition {
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 16_384) {
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) {
     throw new InvalidCursorError('it is not a cursor string')
   }
   const [body, sum, extra] = cursor.split('.')

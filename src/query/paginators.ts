@@ -34,6 +34,8 @@ type AnyQuery<T> = QueryBuilder<T, string>
 export async function paginate<T>(query: AnyQuery<T>, page: number, perPage: number): Promise<Page<T>> {
   checkCount('paginate() page', page, 1)
   checkCount('paginate() perPage', perPage, 1)
+  // Checked before the count query is sent, as forPage() would check it after.
+  checkCount('paginate() offset, (page - 1) * perPage,', (page - 1) * perPage)
   const [total, data] = await Promise.all([
     query.$narrowed(undefined, [], undefined, undefined).count(),
     query.clone().forPage(page, perPage).get(),

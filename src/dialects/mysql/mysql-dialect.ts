@@ -7,6 +7,21 @@ import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js
 
 const require = createRequire(import.meta.url)
 
+interface MysqlField {
+  type: string
+  string(): string | null
+}
+
+/**
+ * Reads DOUBLE and FLOAT columns with `Number()`: mysql2's own fast parser accumulates digits
+ * and is not correctly rounded (999999.9999999979 came back as 999999.999999998).
+ */
+function exactDoubles(field: MysqlField, next: () => unknown): unknown {
+  if (field.type !== 'DOUBLE' && field.type !== 'FLOAT') return next()
+  const text = field.string()
+  return text === null ? null : Number(text)
+}
+
 /** MySQL and MariaDB through `mysql2`. */
 export class MysqlDialect implements Dialect {
   readonly name = 'mysql' as const
@@ -21,6 +36,7 @@ export class MysqlDialect implements Dialect {
     nativeJson: true,
     upsert: true,
     embedded: false,
+    nonFiniteNumbers: false,
   }
   readonly maxBindings = 65_535
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }
@@ -39,6 +55,9 @@ export class MysqlDialect implements Dialect {
       timezone: 'Z',
       charset: 'utf8mb4',
       supportBigNumbers: true,
+      typeCast: exactDoubles,
+      // JSON comes back as its text and is decoded once, by the column's cast (see exactDoubles).
+      jsonStrings: true,
     }
     if (node.url !== undefined) settings.uri = node.url
     else Object.assign(settings, networkSettings(node))

@@ -12,6 +12,8 @@ interface PgTypes {
 }
 
 const INT8_OID = 20
+const JSON_OID = 114
+const JSONB_OID = 3802
 
 /**
  * `bigint` (int8) values — bigserial keys, `count(*)` — as numbers when they fit a double exactly
@@ -25,6 +27,9 @@ const int8AsSafeNumber: PgTypes = {
         return Number.isSafeInteger(number) ? number : value
       }
     }
+    // JSON comes back as its text, as on every other database, and is decoded once, by the
+    // column's cast: decoded here too, a JSON string such as "123" would be decoded twice.
+    if ((oid === JSON_OID || oid === JSONB_OID) && format !== 'binary') return (value: string) => value
     return (require('pg') as { types: PgTypes }).types.getTypeParser(oid, format)
   },
 }
@@ -43,6 +48,7 @@ export class PostgresDialect implements Dialect {
     nativeJson: true,
     upsert: true,
     embedded: false,
+    nonFiniteNumbers: true,
   }
   readonly maxBindings = 65_535
   readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
