@@ -7,8 +7,11 @@ import { type ModelMetadata, metadataForTable } from './model-metadata.js'
  * or a column (`email_address`) of the model, `*`, or `table.column`. A qualified name on the
  * model's own table, or on the table of another model in use, is checked against that model's
  * columns (and its property mapped); a table no model knows (a join, an alias) is passed to knex,
- * which quotes it as an identifier. Anything else throws `UnknownColumnError` with suggestions.
+ * which quotes it as an identifier, when both parts are plain identifiers (`schema.table.column`
+ * too). Anything else throws `UnknownColumnError` with suggestions.
  */
+const PLAIN_QUALIFIED = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?\.([A-Za-z_][A-Za-z0-9_$]*|\*)$/
+
 export function resolveColumn(meta: ModelMetadata, name: string): string {
   const known = meta.lookup.get(name)
   if (known) return known.column
@@ -19,7 +22,12 @@ export function resolveColumn(meta: ModelMetadata, name: string): string {
     const table = name.slice(0, dot)
     const part = name.slice(dot + 1)
     const other = table === meta.table ? meta : metadataForTable(table)
-    if (!other) return name
+    // A table no model knows (a join, an alias) is passed on as an identifier, but only a plain
+    // one: a name built to escape identifier quoting never reaches SQL.
+    if (!other) {
+      if (PLAIN_QUALIFIED.test(name)) return name
+      throw new UnknownColumnError(meta.name, name)
+    }
     // A model declared but not used yet is settled now: its class is fully defined by now.
     const owner = other.finalize(defineAccessors)
     if (part === '*') return name

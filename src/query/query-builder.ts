@@ -64,7 +64,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   /** Selects columns (`select('id', 'email')`, `select({ mail: 'email' })`); `*` by default. */
   select(...columns: Array<SelectItem<C>>): this {
     const items = columns.map((item) => {
-      if (typeof item === 'string') return this.column(item)
+      if (typeof item === 'string') return this.target.resolveColumn(item)
       return Object.fromEntries(Object.entries(item).map(([alias, column]) => [alias, this.column(column)]))
     })
     if (items.some((item) => typeof item !== 'string')) this.customSelect = true

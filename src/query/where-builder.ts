@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { QuarryError } from '../errors/index.js'
+import { QuarryError, UnknownColumnError } from '../errors/index.js'
 import type { Operator, QueryTarget, Value } from './query-target.js'
 
 /** One recorded clause, replayed onto a fresh knex builder when the query runs. */
@@ -55,8 +55,11 @@ export abstract class WhereBuilder<T, C extends string> {
   /** A fresh, empty query over the same target, for nested groups (`where((q) => ...)`). */
   protected abstract spawn(): this
 
+  /** A column in a condition, an ordering, a grouping or an aggregate: never `*`, which only `select()` takes. */
   protected column(name: string): string {
-    return this.target.resolveColumn(name)
+    const resolved = this.target.resolveColumn(name)
+    if (resolved === '*' || resolved.endsWith('.*')) throw new UnknownColumnError(this.target.name, name)
+    return resolved
   }
 
   protected addWhere(clause: Clause): this {
