@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { ConfigError } from '../errors/index.js'
 import type { DriverName } from '../dialects/dialect.js'
 
@@ -223,11 +224,39 @@ function resolveNode(driver: DriverName, input: NodeConfig | string, path: strin
   }
   switch (driver) {
     case 'sqlite':
-      return sqliteNode(node, path)
+      return hideSecrets(sqliteNode(node, path))
     case 'libsql':
-      return libsqlNode(node, path)
+      return hideSecrets(libsqlNode(node, path))
     default:
-      return networkNode(driver, node, path)
+      return hideSecrets(networkNode(driver, node, path))
+  }
+}
+
+/**
+ * Makes `inspect()`, `console.log()` and `JSON.stringify()` of a resolved node show `***` for the
+ * password in its URL and for every secret field; the node itself keeps them for the driver.
+ */
+function hideSecrets(node: ResolvedNode): ResolvedNode {
+  const shown = () => {
+    const out: Record<string, unknown> = { ...node }
+    for (const key of ['url', 'syncUrl'] as const) if (typeof node[key] === 'string') out[key] = redactUrl(node[key])
+    for (const key of ['password', 'authToken', 'encryptionKey'] as const) if (node[key] !== undefined) out[key] = '***'
+    return out
+  }
+  Object.defineProperty(node, 'toJSON', { value: shown })
+  Object.defineProperty(node, inspect.custom, { value: shown })
+  return node
+}
+
+/** A URL with its password (and an `authToken` parameter) replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    if (parsed.searchParams.has('authToken')) parsed.searchParams.set('authToken', '***')
+    return parsed.toString()
+  } catch {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@')
   }
 }
 
