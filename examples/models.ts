@@ -1,5 +1,20 @@
 // The demo's models, declared as an application declares them.
-import { column, Model, type ModelQuery, table } from '../src/index.js'
+import {
+  belongsTo,
+  type BelongsTo,
+  belongsToMany,
+  type BelongsToMany,
+  column,
+  hasMany,
+  type HasMany,
+  Model,
+  type ModelQuery,
+  morphMany,
+  type MorphMany,
+  morphTo,
+  type MorphTo,
+  table,
+} from '../src/index.js'
 
 @table('users')
 export class User extends Model {
@@ -12,6 +27,10 @@ export class User extends Model {
   @column.createdAt() declare createdAt: Date
   @column.updatedAt() declare updatedAt: Date
   @column.deletedAt() declare deletedAt: Date | null
+
+  @hasMany(() => Post, { foreignKey: 'authorId' }) declare posts: HasMany<Post>
+  @belongsToMany(() => Role, { pivotTable: 'role_user', pivotColumns: ['grantedBy'], pivotTimestamps: true })
+  declare roles: BelongsToMany<Role>
 
   static fillable = ['email', 'name', 'age', 'settings']
   static scopes = {
@@ -30,4 +49,26 @@ export class Post extends Model {
   @column.version() declare version: number
   @column.createdAt() declare createdAt: Date
   @column.updatedAt() declare updatedAt: Date
+
+  @belongsTo(() => User, { foreignKey: 'authorId' }) declare author: BelongsTo<User>
+  @morphMany(() => Comment, 'commentable') declare comments: MorphMany<Comment>
 }
+
+@table('roles')
+export class Role extends Model {
+  @column.primary() declare id: number
+  @column() declare name: string
+}
+
+@table('comments')
+export class Comment extends Model {
+  @column.primary() declare id: number
+  @column() declare commentableType: string
+  @column() declare commentableId: string
+  @column() declare body: string
+  @column.createdAt() declare createdAt: Date
+  @column.updatedAt() declare updatedAt: Date
+  @morphTo() declare commentable: MorphTo<Post>
+}
+
+Model.morphMap({ post: Post })

@@ -37,7 +37,35 @@ export class CreatePosts extends Migration {
   }
 }
 
+export class CreateRolesAndComments extends Migration {
+  async up() {
+    await this.schema.createTable('roles', (t) => {
+      t.id()
+      t.string('name').unique()
+    })
+    await this.schema.createTable('role_user', (t) => {
+      t.foreignId('role_id').constrained().cascadeOnDelete()
+      t.foreignId('user_id').constrained().cascadeOnDelete()
+      t.integer('granted_by').nullable()
+      t.timestamps()
+      t.primary(['role_id', 'user_id'])
+    })
+    await this.schema.createTable('comments', (t) => {
+      t.id()
+      t.uuidMorphs('commentable')
+      t.string('body')
+      t.timestamps()
+    })
+  }
+  async down() {
+    await this.schema.dropTable('comments')
+    await this.schema.dropTable('role_user')
+    await this.schema.dropTable('roles')
+  }
+}
+
 export const migrations = {
   '2026_01_01_000000_create_users': CreateUsers,
   '2026_01_01_000100_create_posts': CreatePosts,
+  '2026_01_01_000200_create_roles_and_comments': CreateRolesAndComments,
 }
