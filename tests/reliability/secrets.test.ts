@@ -213,3 +213,20 @@ function safeJson(value: unknown): string {
     return `(not JSON: ${(error as Error).message})`
   }
 }
+
+it('a libSQL auth token, an encryption key and a URL token are hidden like passwords in the resolved config', async () => {
+  const { resolveConfig } = await import('../../src/connection/config.js')
+  const resolved = resolveConfig({
+    default: 'edge',
+    connections: {
+      edge: { driver: 'libsql', url: `libsql://db.example.com?authToken=${SECRET}`, authToken: SECRET, encryptionKey: SECRET },
+      replica: { driver: 'libsql', url: 'libsql:file:replica.db', syncUrl: `libsql://u:${SECRET}@db.example.com`, authToken: SECRET },
+    },
+  })
+  const shown = inspect(resolved, { depth: 10 }) + JSON.stringify(resolved)
+  expect(shown).toContain('db.example.com')
+  expect(shown).toContain('***')
+  expect(shown).not.toContain(SECRET)
+  // The driver still gets them.
+  expect(resolved.connections[0]!.write.authToken).toBe(SECRET)
+})
