@@ -204,7 +204,10 @@ forEachDialect('relations: eager and lazy loading (hasOne, hasMany, belongsTo)',
 
   it('a constraint that leaves out the foreign key is a clear error', async () => {
     await seed()
-    await expect(User.query().with('posts', (q) => q.select('title'))).rejects.toThrow(/select it/)
+    await expect(User.query().with('posts', (q) => q.select('title'))).rejects.toThrow(/User.posts: the related rows were selected without author_id; select it/)
+    await expect(Post.query().with('author', (q) => q.select('name'))).rejects.toThrow(/Post.author: the related rows were selected without id/)
+    const [ada] = await User.query().where('name', 'Ada').with('posts', (q) => q.select('title', 'authorId'))
+    expect(ada!.posts.map((p) => p.title).sort()).toEqual(['Engines', 'Notes'])
   })
 
 })

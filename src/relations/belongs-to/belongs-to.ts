@@ -82,6 +82,9 @@ export class BelongsTo extends Relation {
 
   match(parents: readonly Model[], results: readonly Model[]): void {
     const { foreignKey, ownerKey } = this
+    if (results.length && results[0]!.$attributes[ownerKey] === undefined) {
+      throw new QuarryError(`${this.label}: the related rows were selected without ${ownerKey}; select it so they can be matched to their parents`)
+    }
     const text = needsText(sample(parents, (p) => p.$attributes[foreignKey]), sample(results, (r) => r.$attributes[ownerKey]))
     const owners = groupBy(results, (r) => r.$attributes[ownerKey], text)
     const normalise = text ? textKey : mapKey

@@ -124,7 +124,11 @@ export class MorphTo extends Relation {
       const Class = result.constructor as ModelClass
       let byKey = owners.get(Class)
       if (!byKey) owners.set(Class, (byKey = new Map()))
-      byKey.set(textKey(result.$attributes[this.ownerKey(Class)]), result)
+      const key = result.$attributes[this.ownerKey(Class)]
+      if (key === undefined) {
+        throw new QuarryError(`${this.label}: the ${Class.name} rows were selected without ${this.ownerKey(Class)}; select it so they can be matched`)
+      }
+      byKey.set(textKey(key), result)
     }
     for (const parent of parents) {
       const type = parent.$attributes[this.typeColumn]
