@@ -347,6 +347,6 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   protected override materialize(rows: Row[]): M[] | Promise<M[]> {
     const models = super.materialize(rows)
     const state = this.$relationState
-    return state ? state.finish(models) : models
+    return state ? state.finish(models, this.writer) : models
   }
 }

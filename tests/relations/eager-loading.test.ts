@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest'
-import { Model, RelationNotFoundError, RelationNotLoadedError, uuidv7 } from '../../src/index.js'
+import { connect, Model, type QueryEvent, RelationNotFoundError, RelationNotLoadedError, uuidv7 } from '../../src/index.js'
 import { forEachDialect } from '../support/databases.js'
 import { Comment, createSchema, Post, Profile, recording, truncateAll, User } from './models.js'
 
@@ -159,6 +159,29 @@ forEachDialect('relations: eager and lazy loading (hasOne, hasMany, belongsTo)',
     const again = await User.query()
     const { queries: missing } = await recording(ctx.db, () => Model.loadMissing(again, 'posts.comments'))
     expect(missing).toHaveLength(2)
+  })
+
+  it('eager loads read where their query reads: replicas, or the primary after onWriter()', async () => {
+    await seed()
+    const node = ctx.target.dialect === 'sqlite' ? { filename: ctx.target.url.slice('sqlite:'.length) } : { url: ctx.target.url }
+    const replicated = await connect({ connections: { default: { write: node, read: [node] } } })
+    const events: QueryEvent[] = []
+    replicated.on('query', (e) => void events.push(e))
+    try {
+      User.useConnection(replicated.connection())
+      Post.useConnection(replicated.connection())
+      await User.query().with('posts')
+      expect(events.map((e) => e.role)).toEqual(['read', 'read'])
+      events.length = 0
+      const users = await User.query().onWriter().orderBy('id').with('posts.author')
+      expect(events.map((e) => e.role)).toEqual(['write', 'write', 'write'])
+      expect(users[0]!.posts[0]!.author!.name).toBe('Ada')
+    } finally {
+      // Back to the default database's default connection, resolved on each use.
+      User.useConnection('default')
+      Post.useConnection('default')
+      await replicated.close()
+    }
   })
 
   it('parent keys are chunked to the driver parameter limit', async () => {

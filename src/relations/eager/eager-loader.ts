@@ -12,33 +12,40 @@ import type { EagerNode } from './eager-tree.js'
  * With `onlyMissing`, parents that already have a relation keep it (nothing is queried for them),
  * and the levels below are completed on whatever they hold.
  */
-export async function eagerLoad(models: readonly Model[], tree: ReadonlyMap<string, EagerNode>, onlyMissing = false): Promise<void> {
+export async function eagerLoad(models: readonly Model[], tree: ReadonlyMap<string, EagerNode>, onlyMissing = false, onWriter = false): Promise<void> {
   if (!models.length || !tree.size) return
+  const how: How = { onlyMissing, onWriter }
   for (const [Class, parents] of byClass(models)) {
-    for (const node of tree.values()) await loadNode(Class, parents, node, onlyMissing, false)
+    for (const node of tree.values()) await loadNode(Class, parents, node, how, false)
   }
 }
 
-async function loadNode(Class: ModelClass, parents: readonly Model[], node: EagerNode, onlyMissing: boolean, lenient: boolean): Promise<boolean> {
+/** Whether parents that hold a relation already are skipped, and whether reads go to the primary. */
+interface How {
+  readonly onlyMissing: boolean
+  readonly onWriter: boolean
+}
+
+async function loadNode(Class: ModelClass, parents: readonly Model[], node: EagerNode, how: How, lenient: boolean): Promise<boolean> {
   const meta = modelMetadata(Class)
   // Under a morphTo the rows are of several classes: a class without this relation is skipped.
   const relation = lenient ? findRelation(meta, node.name) : relationOf(meta, node.name)
   if (!relation) return false
-  const pending = onlyMissing ? parents.filter((parent) => !isLoaded(parent, node.name)) : parents
-  const results = pending.length ? await fetchAndMatch(relation, pending, node.constrain) : []
+  const pending = how.onlyMissing ? parents.filter((parent) => !isLoaded(parent, node.name)) : parents
+  const results = pending.length ? await fetchAndMatch(relation, pending, node.constrain, how.onWriter) : []
   if (node.children.size) {
-    const children = onlyMissing ? loadedValues(parents, node.name) : results
-    await loadChildren(children, node, onlyMissing, relation.relatedClass() === undefined)
+    const children = how.onlyMissing ? loadedValues(parents, node.name) : results
+    await loadChildren(children, node, how, relation.relatedClass() === undefined)
   }
   return true
 }
 
-async function loadChildren(children: readonly Model[], node: EagerNode, onlyMissing: boolean, mixed: boolean): Promise<void> {
+async function loadChildren(children: readonly Model[], node: EagerNode, how: How, mixed: boolean): Promise<void> {
   if (!children.length) return
   const groups = byClass(children)
   for (const child of node.children.values()) {
     let found = false
-    for (const [Class, group] of groups) found = (await loadNode(Class, group, child, onlyMissing, mixed)) || found
+    for (const [Class, group] of groups) found = (await loadNode(Class, group, child, how, mixed)) || found
     if (!found) {
       const [Class] = groups.keys()
       const meta = modelMetadata(Class!)
@@ -48,8 +55,9 @@ async function loadChildren(children: readonly Model[], node: EagerNode, onlyMis
 }
 
 /** The protocol: the relation's eager queries (constrained), their results matched onto the parents. */
-export async function fetchAndMatch(relation: Relation, parents: readonly Model[], constrain: Constraint): Promise<Model[]> {
+export async function fetchAndMatch(relation: Relation, parents: readonly Model[], constrain: Constraint, onWriter = false): Promise<Model[]> {
   const queries = relation.eagerQueries(parents)
+  if (onWriter) for (const query of queries) query.onWriter()
   let results: Model[]
   if (queries.length === 1) {
     const query = queries[0]!

@@ -59,13 +59,16 @@ export class RelationQueryState {
     for (const aggregate of aggregates) builder.select(aggregate.select(knex))
   }
 
-  /** The hydrated models with their pivots, numeric aggregates and eager-loaded relations. */
-  finish<M extends Model>(loaded: M[] | Promise<M[]>): M[] | Promise<M[]> {
-    if (!Array.isArray(loaded)) return loaded.then((models) => this.finish(models))
+  /**
+   * The hydrated models with their pivots, numeric aggregates and eager-loaded relations (read
+   * from the primary too when this query was: `onWriter()`, locks).
+   */
+  finish<M extends Model>(loaded: M[] | Promise<M[]>, onWriter = false): M[] | Promise<M[]> {
+    if (!Array.isArray(loaded)) return loaded.then((models) => this.finish(models, onWriter))
     const models = loaded
     if (this.afterLoad) for (const step of this.afterLoad) step(models)
     if (this.aggregates) numericExtras(models, this.aggregates)
     if (!this.eager || !models.length) return models
-    return eagerLoad(models, eagerTree(this.eager)).then(() => models)
+    return eagerLoad(models, eagerTree(this.eager), false, onWriter).then(() => models)
   }
 }
