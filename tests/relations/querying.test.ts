@@ -97,6 +97,11 @@ forEachDialect('relations: querying by relations (has, whereHas, withCount and t
     expect(names(await User.query().doesntHave('posts.comments'))).toEqual(['Cy'])
     expect(names(await Country.query().whereHas('posts.comments', (q) => q.where('votes', 4)))).toEqual(['France'])
     expect(names(await User.query().whereHas('posts.comments.author', (q) => q.where('name', 'Bob')))).toEqual(['Ada'])
+    // Past a morphTo each owner class continues on its own: videos have no author, so their comments match nothing.
+    const byAda = await Comment.query().whereHas('commentable.author', (q) => q.where('name', 'Ada'))
+    expect(byAda.map((c) => c.body).sort()).toEqual(['e1', 'e2', 'e6'])
+    expect((await Comment.query().doesntHave('commentable.author')).map((c) => c.body).sort()).toEqual(['v1', 'v2'])
+    expect(() => Comment.query().has('commentable.nothing' as never)).toThrow(/Post or Video has no relation "nothing"/)
   })
 
   it('soft-deleted related rows do not count, unless the constraint says so', async () => {
@@ -203,6 +208,8 @@ forEachDialect('relations: querying by relations (has, whereHas, withCount and t
       expect(() => User.query().has('posts', '>=', -1)).toThrow(/whole number/)
       expect(() => User.query().withSum('posts', '' as never)).toThrow(QuarryError)
       expect(() => User.query().withCount('posts', undefined, '')).toThrow(/alias/)
+      expect(() => Comment.query().withCount('commentable.tags')).toThrow(/Comment.commentable is a morphTo; aggregate over it on its own/)
+      expect(() => User.query().withCount('comments.commentable')).toThrow(/is a morphTo/)
     })
     expect(queries).toHaveLength(0)
   })

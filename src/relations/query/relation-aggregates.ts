@@ -50,14 +50,14 @@ export function relationAggregate(
   segments.forEach((segment, index) => {
     const relation = relationOf(current, segment)
     const isLast = index === segments.length - 1
-    const sources = relation.subqueries(taken, isLast ? constrain : undefined)
-    if (sources.length !== 1 && !(isLast && index === 0)) {
-      throw new QuarryError(`with${capitalise(fn)}('${path}'): ${relation.label} is a morphTo; aggregate through it on its own, not inside a dotted path`)
+    const Related = relation.relatedClass()
+    if (!Related && segments.length > 1) {
+      throw new QuarryError(`with${capitalise(fn)}('${path}'): ${relation.label} is a morphTo; aggregate over it on its own, not in a dotted path`)
     }
+    const sources = relation.subqueries(taken, isLast ? constrain : undefined)
     if (isLast) last = sources
     else chain.push(sources[0]!)
     for (const source of sources) taken.add(source.ref)
-    const Related = relation.relatedClass()
     if (Related) current = modelMetadata(Related)
   })
   const levels: Level[] = last.map((source) => ({

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex'
-import { QuarryError } from '../../errors/index.js'
+import { QuarryError, RelationNotFoundError } from '../../errors/index.js'
+import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelMetadata } from '../../model/model-metadata.js'
+import type { ModelTarget } from '../../model/model-target.js'
 import type { Clause } from '../../query/where-builder.js'
 import { checkOperator, invoke } from '../../query/where-builder.js'
 import type { Constraint, SubquerySource } from '../relation.js'
-import { checkPath, relationOf } from '../relation-lookup.js'
+import { checkPath, findRelation, relationNames, relationOf } from '../relation-lookup.js'
 
 /** How `has`/`whereHas`/`doesntHave` ask: and/or, a count comparison, a constraint. */
 export interface HasOptions {
@@ -34,18 +36,32 @@ export function hasClause(meta: ModelMetadata, parentRef: string, path: string, 
   }
   let { count, constrain } = options
   let compare = operator
+  const relation = relationOf(meta, segments[0]!)
+  // Past a morphTo, owner classes without the next relation match nothing; none having it is an error.
+  let reached = 0
   if (segments.length > 1) {
     // As Eloquent: the comparison applies to the last relation; the ones before it must exist
     // (or, for "doesn't have", must not).
     const none = operator === '<' && count === 1
     const rest = segments.slice(1).join('.')
     const inner: HasOptions = { bool: 'and', operator: none ? '>=' : operator, count: none ? 1 : count, constrain }
-    constrain = (query) => (query as unknown as NestingQuery).$has(rest, inner)
+    const polymorphic = relation.relatedClass() === undefined
+    constrain = (query) => {
+      const owner = (query.target as ModelTarget<Model>).meta
+      if (polymorphic && !findRelation(owner, segments[1]!)) return query.whereRaw('1 = 0')
+      reached++
+      return (query as unknown as NestingQuery).$has(rest, inner)
+    }
     compare = none ? '<' : '>='
     count = 1
   }
-  const relation = relationOf(meta, segments[0]!)
   const sources = relation.subqueries(new Set([parentRef]), constrain)
+  if (segments.length > 1 && !reached) {
+    // Only reached past a morphTo (a direct relation's class was checked by checkPath).
+    const owners = (relation as unknown as { candidates(): Array<typeof Model> }).candidates()
+    const names = [...new Set(owners.flatMap((Class) => relationNames(modelMetadata(Class))))]
+    throw new RelationNotFoundError(owners.map((Class) => Class.name).join(' or '), segments[1]!, names)
+  }
   if (!sources.length) throw new QuarryError(`${relation.label}: there are no related types to query`)
   const form = existence(compare, count)
   return (builder, knex) => {
