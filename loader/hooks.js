@@ -27,7 +27,7 @@ export async function resolve(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context)
   } catch (error) {
-    const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('file:')
+    const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/') || specifier.startsWith('file:')
     if (error?.code === 'ERR_MODULE_NOT_FOUND' && relative && /\.m?js$/.test(specifier)) {
       return nextResolve(specifier.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts'), context)
     }
