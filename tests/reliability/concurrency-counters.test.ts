@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { connect, type Database } from '../../src/index.js'
-import { forEachDialect } from '../support/databases.js'
+import { capabilities, createTestDatabase, testDialects, type TestDialect } from '../support/databases.js'
 import { bump, Counter, createCounters, failures } from './support/counter.js'
 
 /**
@@ -48,57 +48,72 @@ async function workers(url: string, n: number, perWorker: number, incrementId: n
   })
 }
 
-forEachDialect('concurrency: counters', (ctx) => {
-  // A pool of 10 whose queue may wait as long as the run takes: what is measured here is lost
-  // updates, not how long 10,000 callers queue for 10 connections.
-  let db: Database
-
-  beforeAll(async () => {
-    await createCounters(ctx.db)
-    if (ctx.dialect === 'postgres') {
+/**
+ * One dialect's run: a fresh database, a pool of 10 whose queue may wait as long as the run takes
+ * (what is measured is lost updates, not how long 10,000 callers queue for 10 connections), and a
+ * Counter subclass bound to it, so that the dialects run at the same time.
+ */
+async function onFreshDatabase(dialect: TestDialect, fn: (db: Database, Local: typeof Counter, url: string) => Promise<void>): Promise<void> {
+  const target = await createTestDatabase(dialect)
+  const admin = await connect(target.config())
+  let db: Database | undefined
+  try {
+    await createCounters(admin)
+    if (dialect === 'postgres') {
       // Commits need not wait for the disk here (a crash is not what this file tests): the
-      // 20,000 row-lock hand-offs then take half as long on a loaded machine.
-      const [{ name }] = await ctx.db.raw<{ name: string }>('select current_database() as name')
-      await ctx.db.raw('alter database ?? set synchronous_commit = off', [name])
+      // 20,000 row-lock hand-offs then take less time on a loaded machine.
+      const [{ name }] = await admin.raw<{ name: string }>('select current_database() as name')
+      await admin.raw('alter database ?? set synchronous_commit = off', [name])
     }
-    db = await connect(ctx.target.config({ pool: { min: 0, max: 10, acquireTimeoutMs: 600_000 } }))
-    Counter.useConnection(db.connection())
-  })
-
-  afterAll(async () => {
+    db = await connect(target.config({ pool: { min: 0, max: 10, acquireTimeoutMs: 600_000 } }))
+    class Local extends Counter {}
+    Local.useConnection(db.connection())
+    await fn(db, Local, target.url)
+  } finally {
     await db?.close()
-  })
+    await admin.close()
+    await target.drop()
+  }
+}
 
-  const hits = async (id: number) => Number((await ctx.db.table('rel_counters').where('id', id).first())!.hits)
+const hits = async (db: Database, id: number) => Number((await db.table('rel_counters').where('id', id).first())!.hits)
 
-  it('10,000 concurrent increment() calls and 10,000 concurrent forUpdate() transactions each end at exactly 10,000', LONG, async () => {
-    const [incremented, locked] = await Counter.createMany([{ name: 'increment', hits: 0 }, { name: 'forUpdate', hits: 0 }])
-    // A hundred loaded copies of the counter, as a hundred requests would hold.
-    const copies = await Promise.all(range(100).map(() => Counter.findOrFail(incremented!.id)))
-    const started = performance.now()
-    const settled = await Promise.allSettled([
-      ...range(10_000).map((i) => bump(db, 'increment', copies[i % 100]!)),
-      ...range(10_000).map(() => bump(db, 'forUpdate', locked!)),
-    ])
-    const elapsed = performance.now() - started
-    expect(failures(settled)).toEqual([])
-    expect(await hits(incremented!.id)).toBe(10_000)
-    expect(await hits(locked!.id)).toBe(10_000)
-    const pool = db.stats().default!.write
-    expect(pool).toMatchObject({ used: 0, pending: 0 })
-    expect(pool.size).toBeLessThanOrEqual(db.connection().config.pool.max)
-    console.log(`[reliability] ${ctx.dialect}: 2 x 10,000 concurrent increments in ${Math.round(elapsed)} ms`)
-  })
+// The dialects run at the same time: each is bound by row-lock hand-offs, not by this process.
+describe.concurrent('concurrency: counters', () => {
+  for (const dialect of testDialects()) {
+    it(`[${dialect}] 10,000 concurrent increment() calls and 10,000 concurrent forUpdate() transactions each end at exactly 10,000`, LONG, async () => {
+      await onFreshDatabase(dialect, async (db, Local) => {
+        const [incremented, locked] = await Local.createMany([{ name: 'increment', hits: 0 }, { name: 'forUpdate', hits: 0 }])
+        // A hundred loaded copies of the counter, as a hundred requests would hold.
+        const copies = await Promise.all(range(100).map(() => Local.findOrFail(incremented!.id)))
+        const started = performance.now()
+        const settled = await Promise.allSettled([
+          ...range(10_000).map((i) => bump(db, 'increment', copies[i % 100]!)),
+          ...range(10_000).map(() => bump(db, 'forUpdate', locked!)),
+        ])
+        const elapsed = performance.now() - started
+        expect(failures(settled)).toEqual([])
+        expect(await hits(db, incremented!.id)).toBe(10_000)
+        expect(await hits(db, locked!.id)).toBe(10_000)
+        const pool = db.stats().default!.write
+        expect(pool).toMatchObject({ used: 0, pending: 0 })
+        expect(pool.size).toBeLessThanOrEqual(db.connection().config.pool.max)
+        console.log(`[reliability] ${dialect}: 2 x 10,000 concurrent increments in ${Math.round(elapsed)} ms`)
+      })
+    })
 
-  it('embedded: 4 processes writing one file end at exactly 2,000 per counter, no SQLITE_BUSY escaping', LONG, async () => {
-    if (!ctx.db.connection().dialect.supports.embedded) return
-    const [incremented, locked] = await Counter.createMany([{ name: 'increment', hits: 0 }, { name: 'forUpdate', hits: 0 }])
-    const started = performance.now()
-    const problems = await workers(ctx.target.url, 4, 500, incremented!.id, locked!.id)
-    const elapsed = performance.now() - started
-    expect(problems).toEqual([])
-    expect(await hits(incremented!.id)).toBe(2_000)
-    expect(await hits(locked!.id)).toBe(2_000)
-    console.log(`[reliability] ${ctx.dialect}: 4 processes x 2 x 500 increments in ${Math.round(elapsed)} ms`)
-  })
+    if (!capabilities(dialect).embedded) continue
+    it(`[${dialect}] 4 processes writing one file end at exactly 2,000 per counter, no SQLITE_BUSY escaping`, LONG, async () => {
+      await onFreshDatabase(dialect, async (db, Local, url) => {
+        const [incremented, locked] = await Local.createMany([{ name: 'increment', hits: 0 }, { name: 'forUpdate', hits: 0 }])
+        const started = performance.now()
+        const problems = await workers(url, 4, 500, incremented!.id, locked!.id)
+        const elapsed = performance.now() - started
+        expect(problems).toEqual([])
+        expect(await hits(db, incremented!.id)).toBe(2_000)
+        expect(await hits(db, locked!.id)).toBe(2_000)
+        console.log(`[reliability] ${dialect}: 4 processes x 2 x 500 increments in ${Math.round(elapsed)} ms`)
+      })
+    })
+  }
 })

@@ -28,8 +28,10 @@ export async function bump(db: Database, mode: CounterMode, counter: Counter): P
     await counter.increment('hits')
     return
   }
+  // The counter's own class: tests bind a subclass per database.
+  const Class = counter.constructor as typeof Counter
   await db.transaction(async () => {
-    const locked = await Counter.query().whereKey(counter.id).forUpdate().firstOrFail()
+    const locked = await Class.query().whereKey(counter.id).forUpdate().firstOrFail()
     locked.hits = locked.hits + 1
     await locked.save()
   })
