@@ -258,8 +258,8 @@ forEachDialect('on', (ctx) => {
     const first = await quarry(dir, ['migrate'], env)
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
-    for (const name of names) expect(first.stdout).toMatch(new RegExp(`Migrated\\s+${name} \\(\\d+ ms\\)`))
-    expect(first.stdout).toMatch(/Ran 4 migrations in batch 1 \(\d+ ms\)\./)
+    for (const name of names) expect(first.stdout).toMatch(new RegExp(`Migrated\\s+${name} \\((?:\\d+ ms|\\d+\\.\\d s)\\)`))
+    expect(first.stdout).toMatch(/Ran 4 migrations in batch 1 \((?:\d+ ms|\d+\.\d s)\)\./)
     expect(await rows(ctx.db)).toEqual(names.map((name) => ({ name, batch: 1 })))
     expect(await tableNames(ctx.db)).toEqual(expect.arrayContaining(['games', 'players', 'teams']))
     expect(existsSync(join(dir, 'decoy.db'))).toBe(false)
@@ -365,7 +365,7 @@ export default class extends Migration {
 
     const seeded = await quarry(dir, ['db:seed', '--class', 'DatabaseSeeder'], env)
     expect(seeded.stderr).toBe('')
-    expect(seeded.stdout).toMatch(/Seeded\s+database-seeder \(\d+ ms\)/)
+    expect(seeded.stdout).toMatch(/Seeded\s+database-seeder \((?:\d+ ms|\d+\.\d s)\)/)
     expect(await count('teams')).toBe(2)
 
     const reset = await quarry(dir, ['migrate:reset'], env)
