@@ -36,12 +36,35 @@ export function distinctValues(models: readonly Model[], column: string): unknow
   for (let i = 0; i < models.length; i++) {
     const value = models[i]!.$attributes[column]
     if (value === null || value === undefined) continue
-    const key = mapKey(value)
-    if (seen.has(key)) continue
-    seen.add(key)
-    values.push(value)
+    const size = seen.size
+    seen.add(typeof value === 'number' || typeof value === 'string' ? value : mapKey(value))
+    if (seen.size !== size) values.push(value)
   }
   return values
+}
+
+/**
+ * Models grouped by the value of one of their columns (the hot path of matching: no closure,
+ * numbers and strings used as they are). `text` compares keys as text (see `mapKey`).
+ */
+export function groupByColumn(models: readonly Model[], column: string, text: boolean): Map<unknown, Model[]> {
+  const groups = new Map<unknown, Model[]>()
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i]!
+    const raw = model.$attributes[column]
+    if (raw === null || raw === undefined) continue
+    const key = text ? textKey(raw) : typeof raw === 'number' || typeof raw === 'string' ? raw : mapKey(raw)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [model])
+    else group.push(model)
+  }
+  return groups
+}
+
+/** `mapKey` (or `textKey`), with numbers and strings passed straight through. */
+export function lookupKey(raw: unknown, text: boolean): unknown {
+  if (text) return textKey(raw)
+  return typeof raw === 'number' || typeof raw === 'string' ? raw : mapKey(raw)
 }
 
 /** `values` in slices of at most `size` (the driver's parameter limit, less room for other bindings). */

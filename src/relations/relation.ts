@@ -103,7 +103,14 @@ export abstract class Relation {
 
   /** Sets the loaded value on a parent. */
   protected setLoaded(parent: Model, value: unknown): void {
-    ;(parent.$relationsStore ??= {})[this.name] = value
+    const store = parent.$relationsStore
+    if (store === undefined) {
+      const fresh: Record<string, unknown> = {}
+      fresh[this.name] = value
+      parent.$relationsStore = fresh
+    } else {
+      store[this.name] = value
+    }
   }
 }
 

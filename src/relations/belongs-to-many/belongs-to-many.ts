@@ -4,7 +4,7 @@ import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
-import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
+import { chunked, distinctValues, groupBy, lookupKey, needsText, sample } from '../keys.js'
 import { type ModelClass, morphName } from '../morph-map.js'
 import {
   columnOn,
@@ -150,8 +150,7 @@ export class BelongsToMany extends Relation {
     const property = this.pivot.foreignProperty
     const text = needsText(sample(parents, (p) => p.$attributes[localKey]), sample(results, (r) => r.$pivot?.[property]))
     const groups = groupBy(results, (r) => r.$pivot?.[property], text)
-    const normalise = text ? textKey : mapKey
-    for (const parent of parents) this.setLoaded(parent, groups.get(normalise(parent.$attributes[localKey])) ?? [])
+    for (const parent of parents) this.setLoaded(parent, groups.get(lookupKey(parent.$attributes[localKey], text)) ?? [])
   }
 
   queryFor(parent: Model): ModelQuery<Model> {

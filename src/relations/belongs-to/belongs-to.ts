@@ -3,7 +3,7 @@ import { QuarryError } from '../../errors/index.js'
 import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
-import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
+import { chunked, distinctValues, groupByColumn, lookupKey, needsText, sample } from '../keys.js'
 import type { ModelClass } from '../morph-map.js'
 import {
   columnOn,
@@ -86,12 +86,11 @@ export class BelongsTo extends Relation {
       throw new QuarryError(`${this.label}: the related rows were selected without ${ownerKey}; select it so they can be matched to their parents`)
     }
     const text = needsText(sample(parents, (p) => p.$attributes[foreignKey]), sample(results, (r) => r.$attributes[ownerKey]))
-    const owners = groupBy(results, (r) => r.$attributes[ownerKey], text)
-    const normalise = text ? textKey : mapKey
+    const owners = groupByColumn(results, ownerKey, text)
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!
       const value = parent.$attributes[foreignKey]
-      this.setLoaded(parent, value === null || value === undefined ? null : (owners.get(normalise(value))?.[0] ?? null))
+      this.setLoaded(parent, value === null || value === undefined ? null : (owners.get(lookupKey(value, text))?.[0] ?? null))
     }
   }
 

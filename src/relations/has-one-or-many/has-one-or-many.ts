@@ -4,7 +4,7 @@ import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
-import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
+import { chunked, distinctValues, groupByColumn, lookupKey, needsText, sample } from '../keys.js'
 import { type ModelClass, morphName } from '../morph-map.js'
 import {
   columnOn,
@@ -122,12 +122,12 @@ export class HasOneOrMany extends Relation {
       throw new QuarryError(`${this.label}: the related rows were selected without ${foreignKey}; select it so they can be matched to their parents`)
     }
     const text = needsText(sample(parents, (p) => p.$attributes[localKey]), sample(results, (r) => r.$attributes[foreignKey]))
-    const groups = groupBy(results, (r) => r.$attributes[foreignKey], text)
-    const normalise = text ? textKey : mapKey
+    const groups = groupByColumn(results, foreignKey, text)
+    const many = this.many
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!
-      const group = groups.get(normalise(parent.$attributes[localKey]))
-      this.setLoaded(parent, this.many ? (group ?? []) : (group?.[0] ?? null))
+      const group = groups.get(lookupKey(parent.$attributes[localKey], text))
+      this.setLoaded(parent, many ? (group ?? []) : (group?.[0] ?? null))
     }
   }
 

@@ -4,7 +4,7 @@ import { type Model, modelMetadata } from '../../model/model.js'
 import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
-import { chunked, distinctValues, groupBy, mapKey, needsText, sample, textKey } from '../keys.js'
+import { chunked, distinctValues, groupBy, lookupKey, needsText, sample } from '../keys.js'
 import type { ModelClass } from '../morph-map.js'
 import {
   columnOn,
@@ -124,9 +124,8 @@ export class HasManyThrough extends Relation {
     const localKey = this.localKey
     const text = needsText(sample(parents, (p) => p.$attributes[localKey]), sample(results, (r) => reachedBy.get(r)))
     const groups = groupBy(results, (r) => reachedBy.get(r), text)
-    const normalise = text ? textKey : mapKey
     for (const parent of parents) {
-      const group = groups.get(normalise(parent.$attributes[localKey]))
+      const group = groups.get(lookupKey(parent.$attributes[localKey], text))
       this.setLoaded(parent, this.many ? (group ?? []) : (group?.[0] ?? null))
     }
   }
