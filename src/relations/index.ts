@@ -30,6 +30,8 @@ export type {
   RelationPath,
   RelatedAt,
   RelatedQuery,
+  RelatedColumn,
+  RelatedKey,
   RelationConstraint,
   RelatedClient,
   HasManyClient,

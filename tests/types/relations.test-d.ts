@@ -133,3 +133,19 @@ void author.related('books').attach([1])
 void author.related('books').create({ title: 'x' })
 void author.related('editor').associate(author)
 expectTypeOf(author.related('books').query()).toEqualTypeOf<ModelQuery<Book>>()
+
+// Inside a model's own methods, annotate `this` with the class: relation names are then checked
+// as anywhere else (on the polymorphic `this` type they cannot be worked out).
+class Writer extends Model {
+  declare id: number
+  declare books: Book[]
+  publishedBooks(this: Writer) {
+    return this.related('books').query().where('title', 'like', '%')
+  }
+  withBooks(this: Writer) {
+    return this.load('books')
+  }
+}
+declare const writer: Writer
+expectTypeOf(writer.publishedBooks()).toEqualTypeOf<ModelQuery<Book>>()
+expectTypeOf(writer.withBooks()).resolves.toEqualTypeOf<Writer>()
