@@ -101,6 +101,14 @@ export abstract class Relation {
   /** The client for writes through `parent`. */
   abstract client(parent: Model): RelationClient
 
+  /** An error unless the parents were read with `column` (a custom select may have left it out). */
+  protected requireSelected(parents: readonly Model[], column: string): void {
+    const first = parents[0]
+    if (first && first.$isPersisted && first.$attributes[column] === undefined) {
+      throw new QuarryError(`${this.label}: the ${first.$meta.name} rows were selected without ${column}; select it to load ${this.name}`)
+    }
+  }
+
   /** Sets the loaded value on a parent. */
   protected setLoaded(parent: Model, value: unknown): void {
     const store = parent.$relationsStore

@@ -229,6 +229,8 @@ forEachDialect('relations: eager and lazy loading (hasOne, hasMany, belongsTo)',
     await seed()
     await expect(User.query().with('posts', (q) => q.select('title'))).rejects.toThrow(/User.posts: the related rows were selected without author_id; select it/)
     await expect(Post.query().with('author', (q) => q.select('name'))).rejects.toThrow(/Post.author: the related rows were selected without id/)
+    await expect(User.query().select('name').with('posts')).rejects.toThrow(/User.posts: the User rows were selected without id; select it to load posts/)
+    await expect(Post.query().select('title').with('author')).rejects.toThrow(/selected without author_id/)
     const [ada] = await User.query().where('name', 'Ada').with('posts', (q) => q.select('title', 'authorId'))
     expect(ada!.posts.map((p) => p.title).sort()).toEqual(['Engines', 'Notes'])
   })

@@ -137,6 +137,7 @@ export class BelongsToMany extends Relation {
   }
 
   eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
+    this.requireSelected(parents, this.localKey)
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     const foreignKey = this.pivot.foreignKey

@@ -73,6 +73,7 @@ export class BelongsTo extends Relation {
   }
 
   eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
+    this.requireSelected(parents, this.foreignKey)
     const keys = distinctValues(parents, this.foreignKey)
     if (!keys.length) return []
     const meta = modelMetadata(this.Related)

@@ -109,6 +109,7 @@ export class HasOneOrMany extends Relation {
   }
 
   eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
+    this.requireSelected(parents, this.localKey)
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     const Parent = parents[0]!.constructor as ModelClass

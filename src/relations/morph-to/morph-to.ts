@@ -96,6 +96,8 @@ export class MorphTo extends Relation {
 
   /** One query per owner type (more when its keys exceed the parameter limit). */
   eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
+    this.requireSelected(parents, this.typeColumn)
+    this.requireSelected(parents, this.idColumn)
     const byType = new Map<string, Model[]>()
     for (const parent of parents) {
       const type = parent.$attributes[this.typeColumn]

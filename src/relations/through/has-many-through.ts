@@ -115,6 +115,7 @@ export class HasManyThrough extends Relation {
   }
 
   eagerQueries(parents: readonly Model[]): Array<ModelQuery<Model>> {
+    this.requireSelected(parents, this.localKey)
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     return chunked(keys, keysPerChunk(modelMetadata(this.Far))).map((chunk) => this.joined((b, column) => void b.whereIn(column, chunk as Knex.Value[])))
