@@ -126,8 +126,15 @@ async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> 
   return runStep('update', model, async () => {
     const dirty = new Set(dirtyColumns(model, meta))
     if (!dirty.size) return true
+    // What this step sets by itself (updatedAt, slugs, version), to put back if the write fails:
+    // a failed save leaves the model as the caller had it.
+    const automatic: Array<[string, boolean, unknown]> = []
+    const setAutomatically = (column: string, value: unknown) => {
+      automatic.push([column, column in model.$attributes, model.$attributes[column]])
+      writeAttribute(model, column, value)
+    }
     if (meta.updatedAt && !dirty.has(meta.updatedAt.column)) {
-      writeAttribute(model, meta.updatedAt.column, new Date())
+      setAutomatically(meta.updatedAt.column, new Date())
       dirty.add(meta.updatedAt.column)
     }
     for (const column of meta.slugs) {
@@ -136,7 +143,7 @@ async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> 
       const base = baseSlug(meta, column, (property) => model.$attributes[meta.byProperty.get(property)!.column])
       const current = model.$original[column.column]
       if (current === base || (typeof current === 'string' && current.startsWith(`${base}-`))) continue
-      writeAttribute(model, column.column, (await freeSlug(meta, column, base, 0)).value)
+      setAutomatically(column.column, (await freeSlug(meta, column, base, 0)).value)
       dirty.add(column.column)
     }
     const where = keyWhere(model, meta)
@@ -144,13 +151,21 @@ async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> 
     let expected: number | undefined
     if (version) {
       expected = Number(model.$original[version.column] ?? 0)
-      if (!dirty.has(version.column)) writeAttribute(model, version.column, expected + 1)
+      if (!dirty.has(version.column)) setAutomatically(version.column, expected + 1)
       dirty.add(version.column)
       where[version.column] = expected
     }
-    const affected = Number(await ModelAdapter.table(meta).where(where).update(dbValues(model, meta, dirty)))
-    if (version && affected === 0) {
-      throw new StaleModelError(meta.name, keyValue(meta, where), expected!)
+    try {
+      const affected = Number(await ModelAdapter.table(meta).where(where).update(dbValues(model, meta, dirty)))
+      if (version && affected === 0) {
+        throw new StaleModelError(meta.name, keyValue(meta, where), expected!)
+      }
+    } catch (error) {
+      for (const [column, present, previous] of automatic.reverse()) {
+        if (present) writeAttribute(model, column, previous)
+        else if (model.$attributes !== model.$original) delete model.$attributes[column]
+      }
+      throw error
     }
     return synced(model, meta, [...dirty])
   })

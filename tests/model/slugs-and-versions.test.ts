@@ -85,6 +85,10 @@ forEachDialect('slugs and optimistic locking', (ctx) => {
     const [row] = await ctx.db.table('posts').where('id', post.id)
     expect(row!.title).toBe('Theirs')
     expect(Number(row!.version)).toBe(2)
+    // Regression: the failed save left the copy as it was, version and updatedAt included.
+    expect(mine.version).toBe(1)
+    expect(mine.title).toBe('Mine')
+    expect(mine.getDirty()).toEqual({ title: 'Mine' })
     await mine.refresh()
     mine.title = 'Mine, after refresh'
     await mine.save()
