@@ -277,7 +277,6 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     const aggregate = relationAggregate(this.meta, state.ref(this.meta), fn, path, column, constrain as Constraint, alias)
     if (state.aggregates) state.aggregates.push(aggregate)
     else state.aggregates = [aggregate]
-    this.customSelect = true
     return this
   }
 

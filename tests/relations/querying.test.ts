@@ -126,6 +126,7 @@ forEachDialect('relations: querying by relations (has, whereHas, withCount and t
       ['Cy', 0, 0, 0],
     ])
     expect(typeof users[0]!.$extras.postsCount).toBe('number')
+    expect(Object.keys(users[0]!.$attributes)).not.toContain('postsCount')
     expect(users[0]!.toJSON()).toMatchObject({ name: 'Ada', postsCount: 2, publishedCount: 1 })
     expect(users[0]!.name).toBe('Ada')
     expect(users[0]!.isDirty()).toBe(false)
@@ -172,6 +173,10 @@ forEachDialect('relations: querying by relations (has, whereHas, withCount and t
     await seed()
     const [ada] = await User.query().select('id', 'name').where('name', 'Ada').withCount('posts').with('posts')
     expect(ada!.toJSON()).toEqual({ id: ada!.id, name: 'Ada', postsCount: 2, posts: expect.any(Array) })
+    const [raw] = await User.query().select('id').selectRaw('? as ??', [7, 'seven']).where('name', 'Ada').withCount('posts')
+    expect(Number(raw!.$extras.seven)).toBe(7)
+    expect(raw!.$extras.postsCount).toBe(2)
+    expect(Object.keys(raw!.$attributes)).toEqual(['id'])
     const page = await User.query().orderBy('id').withCount('posts').paginate(1, 2)
     expect(page.meta.total).toBe(3)
     expect(page.data.map((u) => u.$extras.postsCount)).toEqual([2, 1])

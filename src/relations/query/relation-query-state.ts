@@ -4,7 +4,7 @@ import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { Clause } from '../../query/where-builder.js'
 import { eagerLoad } from '../eager/eager-loader.js'
 import { type EagerRequest, eagerTree } from '../eager/eager-tree.js'
-import { numericExtras, type RelationAggregate } from './relation-aggregates.js'
+import { type RelationAggregate, takeAggregates } from './relation-aggregates.js'
 
 /**
  * What relations add to one model query: eager loads (`with`), aggregate selects (`withCount`
@@ -67,7 +67,7 @@ export class RelationQueryState {
     if (!Array.isArray(loaded)) return loaded.then((models) => this.finish(models, onWriter))
     const models = loaded
     if (this.afterLoad) for (const step of this.afterLoad) step(models)
-    if (this.aggregates) numericExtras(models, this.aggregates)
+    if (this.aggregates) takeAggregates(models, this.aggregates)
     if (!this.eager || !models.length) return models
     return eagerLoad(models, eagerTree(this.eager), false, onWriter).then(() => models)
   }
