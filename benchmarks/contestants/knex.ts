@@ -3,23 +3,13 @@
 import knexFactory from 'knex'
 import type { Contestant, OpenContestant } from '../harness/contestant.js'
 import { knexConfig } from '../harness/targets.js'
+import { linkEager } from './link-eager.js'
 
 interface UserRow { id: number; name: string; email: string; age: number; active: boolean | number }
 interface PostRow { id: number; user_id: number; title: string; comments?: CommentRow[] }
 interface CommentRow { id: number; post_id: number; body: string }
 
 /** Groups children under their parent key. */
-function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>()
-  for (const row of rows) {
-    const k = key(row)
-    const list = groups.get(k)
-    if (list) list.push(row)
-    else groups.set(k, [row])
-  }
-  return groups
-}
-
 const open: OpenContestant = async (target) => {
   const knex = knexFactory(knexConfig(target))
   const returning = target.dialect === 'postgres'
@@ -57,13 +47,7 @@ const open: OpenContestant = async (target) => {
         const users = (await knex<UserRow>('users').where('id', '<=', maxUserId)) as Array<UserRow & { posts?: PostRow[] }>
         const posts = await knex<PostRow>('posts').whereIn('user_id', users.map((u) => u.id))
         const comments = await knex<CommentRow>('comments').whereIn('post_id', posts.map((p) => p.id))
-        const commentsByPost = groupBy(comments, (c) => c.post_id)
-        for (const post of posts) post.comments = commentsByPost.get(post.id) ?? []
-        const postsByUser = groupBy(posts, (p) => p.user_id)
-        for (const user of users) user.posts = postsByUser.get(user.id) ?? []
-        let reached = 0
-        for (const user of users) for (const post of user.posts!) reached += post.comments!.length
-        return reached
+        return linkEager(users, posts, comments)
       },
       async paginate(page, perPage, times) {
         let sum = 0

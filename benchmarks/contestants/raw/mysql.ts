@@ -2,6 +2,7 @@
 // shapes that repeat, one multi-row `query` for the bulk insert, a row stream for streaming.
 import type { Connection as CallbackConnection, ExecuteValues, QueryValues } from 'mysql2'
 import mysql from 'mysql2/promise'
+import { linkEager } from '../link-eager.js'
 import type { BenchTarget, Contestant } from '../../harness/contestant.js'
 
 interface UserRow { id: number; age: number }
@@ -40,19 +41,7 @@ export async function openMysql(target: BenchTarget): Promise<Contestant> {
         const users = await rows<UserRow & { posts?: PostRow[] }>('select * from users where id <= ?', [maxUserId])
         const posts = await rows<PostRow>('select * from posts where user_id in (?)', [users.map((u) => u.id)])
         const comments = await rows<CommentRow>('select * from comments where post_id in (?)', [posts.map((p) => p.id)])
-        const byPost = new Map<number, CommentRow[]>()
-        for (const c of comments) (byPost.get(c.post_id) ?? byPost.set(c.post_id, []).get(c.post_id)!).push(c)
-        const byUser = new Map<number, PostRow[]>()
-        for (const p of posts) {
-          p.comments = byPost.get(p.id) ?? []
-          ;(byUser.get(p.user_id) ?? byUser.set(p.user_id, []).get(p.user_id)!).push(p)
-        }
-        let reached = 0
-        for (const u of users) {
-          u.posts = byUser.get(u.id) ?? []
-          for (const p of u.posts) reached += p.comments!.length
-        }
-        return reached
+        return linkEager(users, posts, comments)
       },
       async paginate(page, perPage, times) {
         let sum = 0

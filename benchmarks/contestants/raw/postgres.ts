@@ -1,6 +1,7 @@
 // pg directly: a pool, named prepared statements for the shapes that repeat, `= any($1)` for the
 // eager levels, and pg-cursor (a benchmarks/ dependency) for streaming.
 import pg from 'pg'
+import { linkEager } from '../link-eager.js'
 import type { BenchTarget, Contestant, NewUserRow } from '../../harness/contestant.js'
 
 interface UserRow { id: number; age: number }
@@ -52,19 +53,7 @@ export async function openPostgres(target: BenchTarget): Promise<Contestant> {
         const users = (await pool.query<UserRow & { posts?: PostRow[] }>('select * from users where id <= $1', [maxUserId])).rows
         const posts = (await pool.query<PostRow>('select * from posts where user_id = any($1)', [users.map((u) => u.id)])).rows
         const comments = (await pool.query<CommentRow>('select * from comments where post_id = any($1)', [posts.map((p) => p.id)])).rows
-        const byPost = new Map<number, CommentRow[]>()
-        for (const c of comments) (byPost.get(c.post_id) ?? byPost.set(c.post_id, []).get(c.post_id)!).push(c)
-        const byUser = new Map<number, PostRow[]>()
-        for (const p of posts) {
-          p.comments = byPost.get(p.id) ?? []
-          ;(byUser.get(p.user_id) ?? byUser.set(p.user_id, []).get(p.user_id)!).push(p)
-        }
-        let reached = 0
-        for (const u of users) {
-          u.posts = byUser.get(u.id) ?? []
-          for (const p of u.posts) reached += p.comments!.length
-        }
-        return reached
+        return linkEager(users, posts, comments)
       },
       async paginate(page, perPage, times) {
         let sum = 0

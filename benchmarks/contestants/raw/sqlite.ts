@@ -1,5 +1,6 @@
 // better-sqlite3 directly: every statement prepared once and reused; synchronous calls.
 import Database from 'better-sqlite3'
+import { linkEager } from '../link-eager.js'
 import type { BenchTarget, Contestant } from '../../harness/contestant.js'
 
 interface UserRow { id: number; age: number }
@@ -47,19 +48,7 @@ export function openSqlite(target: BenchTarget): Contestant {
         const users = usersUpTo.all(maxUserId) as Array<UserRow & { posts?: PostRow[] }>
         const posts = db.prepare(`select * from posts where user_id in (${placeholders(users.length)})`).all(users.map((u) => u.id)) as PostRow[]
         const comments = db.prepare(`select * from comments where post_id in (${placeholders(posts.length)})`).all(posts.map((p) => p.id)) as CommentRow[]
-        const byPost = new Map<number, CommentRow[]>()
-        for (const c of comments) (byPost.get(c.post_id) ?? byPost.set(c.post_id, []).get(c.post_id)!).push(c)
-        const byUser = new Map<number, PostRow[]>()
-        for (const p of posts) {
-          p.comments = byPost.get(p.id) ?? []
-          ;(byUser.get(p.user_id) ?? byUser.set(p.user_id, []).get(p.user_id)!).push(p)
-        }
-        let reached = 0
-        for (const u of users) {
-          u.posts = byUser.get(u.id) ?? []
-          for (const p of u.posts) reached += p.comments!.length
-        }
-        return reached
+        return linkEager(users, posts, comments)
       },
       async paginate(pageNumber, perPage, times) {
         let sum = 0
