@@ -477,6 +477,37 @@ describe('LibsqlKnexClient across connections', () => {
     }
   })
 
+  it('keeps the busy timeout on a connection @libsql/client opens in place of one it dropped', async () => {
+    const url = freshFileUrl()
+    const db = makeKnex(url, { busyTimeoutMs: 400 })
+    const holder = makeKnex(url)
+    try {
+      await createSchema(db)
+      // @libsql/client closes a local connection it cannot roll back and opens a new one on the
+      // next call, without the pragmas run at connect; reconnect() does the same on demand.
+      const raw = (await db.client.acquireConnection()) as LibsqlKnexConnection
+      await raw.client.reconnect()
+      db.client.releaseConnection(raw)
+      expect(await db.raw('PRAGMA busy_timeout')).toEqual([{ timeout: 400 }])
+      // Another connection holds the write lock. A local libSQL statement waits synchronously, so
+      // the lock cannot be let go during the wait here: the write fails, but only once the busy
+      // timeout has passed (at once, with libSQL's default of 0).
+      const trx = await holder.transaction()
+      try {
+        await trx('users').insert({ email: 'holder@x.io' })
+        const started = performance.now()
+        const error = await caught(db('users').insert({ email: 'waiter@x.io' }))
+        expect(error.code).toBe('SQLITE_BUSY')
+        expect(performance.now() - started).toBeGreaterThanOrEqual(350)
+      } finally {
+        await trx.rollback()
+      }
+    } finally {
+      await holder.destroy()
+      await db.destroy()
+    }
+  })
+
   it('gives each :memory: knex instance its own database', async () => {
     const one = makeKnex(':memory:')
     const two = makeKnex('file::memory:')

@@ -362,6 +362,10 @@ export class LibsqlKnexClient extends KnexSqliteClient {
       // for every statement (remote `concurrency` only limits parallel requests).
       ...(urlKind === 'remote' ? {} : { concurrency: 1 }),
     }
+    // The busy timeout is also given to the client itself: @libsql/client drops a local
+    // connection it cannot roll back cleanly and opens a fresh one, which a PRAGMA run here
+    // would not reach, and libSQL's own default is 0 (fail at once with SQLITE_BUSY).
+    if (urlKind === 'file') options.timeout = settings.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
     if (settings.authToken !== undefined) options.authToken = settings.authToken
     if (settings.syncUrl !== undefined) options.syncUrl = settings.syncUrl
     if (settings.syncInterval !== undefined) options.syncInterval = settings.syncInterval
