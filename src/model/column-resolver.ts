@@ -38,6 +38,12 @@ export function resolveColumn(meta: ModelMetadata, name: string): string {
   throw new UnknownColumnError(meta.name, name, suggestions(meta, name))
 }
 
+/** The error for `name`, unknown to `meta`'s model, given to the write `context` names. */
+export function unknownColumn(meta: ModelMetadata, name: unknown, context: string): UnknownColumnError {
+  const text = typeof name === 'string' ? name : String(name)
+  return new UnknownColumnError(meta.name, text, typeof name === 'string' ? suggestions(meta, name) : [], context)
+}
+
 /** Up to three names of `meta` close to `name` (edit distance, or equal ignoring case and `_`). */
 export function suggestions(meta: ModelMetadata, name: string): string[] {
   const wanted = normalise(name)

@@ -1,4 +1,5 @@
 import { ModelNotFoundError, QuarryError, UniqueViolationError } from '../errors/index.js'
+import { unknownColumn } from './column-resolver.js'
 import { bulkInsert } from '../query/bulk-insert.js'
 import type { Row } from '../query/query-target.js'
 import { hydrate } from './hydrate.js'
@@ -185,6 +186,6 @@ export async function upsert(meta: ModelMetadata, rows: readonly object[], uniqu
 
 function columnName(meta: ModelMetadata, name: string, what: string): string {
   const column = meta.lookup.get(name)
-  if (!column) throw new QuarryError(`${meta.name}.upsert() ${what}: no column "${name}"`)
+  if (!column) throw unknownColumn(meta, name, `${meta.name}.upsert() ${what}`)
   return column.column
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { QuarryError } from '../errors/index.js'
+import { unknownColumn } from './column-resolver.js'
 import { QueryBuilder } from '../query/query-builder.js'
 import type { Operator, Row } from '../query/query-target.js'
 import type { Clause } from '../query/where-builder.js'
@@ -174,7 +175,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     const row: Row = {}
     for (const [name, value] of Object.entries(values)) {
       const column = this.meta.byColumn.get(this.target.resolveColumn(name))
-      if (!column) throw new QuarryError(`update() cannot set "${name}"`)
+      if (!column) throw unknownColumn(this.meta, name, 'update()')
       if (value === undefined) continue
       const cast = column.effectiveCast
       row[column.column] = value === null || !cast ? value : cast.set(cast.assign ? cast.assign(value) : value)

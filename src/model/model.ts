@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import type { Connection } from '../connection/connection.js'
 import { QuarryError } from '../errors/index.js'
+import { unknownColumn } from './column-resolver.js'
 import { listeners, type ModelEventHandler, type ModelEventName, observe, type ObserverInput, withoutEvents } from '../events/index.js'
 import type { Row } from '../query/query-target.js'
 import { loadRelations, relatedClient } from '../relations/model-relations.js'
@@ -450,7 +451,7 @@ export class Model {
 
   private columnFor(name: string): string {
     const column = columnOf(this.$meta, name)
-    if (!column) throw new QuarryError(`${this.$meta.name} has no column "${name}"`)
+    if (!column) throw unknownColumn(this.$meta, name, 'isDirty()/wasChanged()')
     return column
   }
 

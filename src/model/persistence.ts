@@ -1,4 +1,5 @@
 import { ModelNotFoundError, QuarryError, StaleModelError, UniqueViolationError } from '../errors/index.js'
+import { unknownColumn } from './column-resolver.js'
 import type { Row } from '../query/query-target.js'
 import { cascading } from '../relations/cascades.js'
 import { touching } from '../relations/touches.js'
@@ -235,8 +236,10 @@ export async function refreshModel(model: Model, meta: ModelMetadata): Promise<v
 /** `increment('views', 2)`: `set views = views + 2` in SQL (no lost updates), mirrored on the model. */
 export function incrementModel(model: Model, meta: ModelMetadata, name: string, amount: number): Promise<boolean> {
   const column = meta.lookup.get(name)
-  if (!column) throw new QuarryError(`${meta.name} has no column "${name}" to increment`)
-  if (typeof amount !== 'number' || !Number.isFinite(amount)) throw new QuarryError(`increment() amount must be a finite number, got ${JSON.stringify(amount)}`)
+  if (!column) return Promise.reject(unknownColumn(meta, name, 'increment()'))
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) {
+    return Promise.reject(new QuarryError(`increment() amount must be a finite number, got ${JSON.stringify(amount)}`))
+  }
   return runStep('update', model, async () => {
     const builder = ModelAdapter.table(meta).where(keyWhere(model, meta))
     const extra: Row = {}

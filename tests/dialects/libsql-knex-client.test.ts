@@ -508,6 +508,32 @@ describe('LibsqlKnexClient across connections', () => {
     }
   })
 
+  it('commits again after a write that failed with SQLITE_BUSY (libSQL leaves that statement unfinished)', async () => {
+    const url = freshFileUrl()
+    const db = makeKnex(url, { busyTimeoutMs: 50 })
+    const holder = makeKnex(url)
+    try {
+      await createSchema(db)
+      await db('users').insert({ email: 'a@x.io' })
+      const held = await holder.transaction()
+      await held('users').insert({ email: 'holder@x.io' })
+      // A write outside a transaction, and a transaction whose BEGIN IMMEDIATE cannot get the lock.
+      expect((await caught(db('users').update({ name: 'lost' }))).code).toBe('SQLITE_BUSY')
+      const begin = await caught(db.transaction(async (trx) => trx('users').update({ name: 'lost too' })))
+      expect(begin.code).toBe('SQLITE_BUSY')
+      await held.commit()
+      // libSQL would now refuse every COMMIT on that connection ("SQL statements in progress").
+      await db.transaction(async (trx) => {
+        await trx('users').where('email', 'a@x.io').update({ name: 'kept' })
+      })
+      await db('users').where('email', 'holder@x.io').update({ name: 'kept' })
+      expect(await db('users').orderBy('email').pluck('name')).toEqual(['kept', 'kept'])
+    } finally {
+      await holder.destroy()
+      await db.destroy()
+    }
+  })
+
   it('gives each :memory: knex instance its own database', async () => {
     const one = makeKnex(':memory:')
     const two = makeKnex('file::memory:')

@@ -140,6 +140,15 @@ export class LibsqlKnexConnection {
   }
 
   async execute(sql: string, args: InValue[]): Promise<StatementResult> {
+    try {
+      return await this.#execute(sql, args)
+    } catch (error) {
+      await this.#afterFailure(error)
+      throw error
+    }
+  }
+
+  async #execute(sql: string, args: InValue[]): Promise<StatementResult> {
     const control = classifyStatement(sql)
     const transaction = this.#transaction
 
@@ -160,21 +169,52 @@ export class LibsqlKnexConnection {
         this.#transaction = null
         // On failure the transaction is closed anyway (its connection or
         // stream is released and rolled back), so there is nothing left to end.
-        await transaction.commit()
+        try {
+          await transaction.commit()
+        } finally {
+          await this.#reopenIfStale()
+        }
         return NO_RESULT
       case 'rollback':
         this.#transaction = null
-        if (transaction.closed) {
-          // SQLite already rolled back (e.g. after SQLITE_FULL); just release it.
-          transaction.close()
-        } else {
-          await transaction.rollback()
+        try {
+          if (transaction.closed) {
+            // SQLite already rolled back (e.g. after SQLITE_FULL); just release it.
+            transaction.close()
+          } else {
+            await transaction.rollback()
+          }
+        } finally {
+          await this.#reopenIfStale()
         }
         return NO_RESULT
       default:
         // A nested BEGIN goes here as well, so SQLite raises its usual error.
         return transaction.execute({ sql, args })
     }
+  }
+
+  /**
+   * libSQL leaves a statement that failed with SQLITE_BUSY or SQLITE_LOCKED mid-step instead of
+   * resetting it, and a statement left so keeps its connection from ever committing again
+   * ("cannot commit transaction - SQL statements in progress"). The only handle on it is the
+   * connection, so a local connection that saw one is reopened (outside a transaction at once,
+   * inside one once it ends). Reopening a local file costs well under a millisecond.
+   */
+  #stale = false
+
+  async #afterFailure(error: unknown): Promise<void> {
+    if (this.urlKind === 'remote') return
+    const code = (error as { code?: unknown } | null)?.code
+    if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') return
+    this.#stale = true
+    if (this.#transaction === null) await this.#reopenIfStale()
+  }
+
+  async #reopenIfStale(): Promise<void> {
+    if (!this.#stale || this.client.closed) return
+    this.#stale = false
+    await this.client.reconnect()
   }
 
   /** Rolls back an open transaction and closes the client. */
