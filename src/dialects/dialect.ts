@@ -31,6 +31,11 @@ export interface DialectCapabilities {
   embedded: boolean
   /** NaN and ±Infinity are stored and read back as such (PostgreSQL floats); elsewhere they are refused. */
   nonFiniteNumbers: boolean
+  /**
+   * Repeated query shapes (a find by key) are sent as named prepared statements, parsed and
+   * planned once per connection (PostgreSQL; SQLite and libSQL cache statements in the client).
+   */
+  namedStatements: boolean
 }
 
 /** The SQL types the schema builder picks where databases differ. */

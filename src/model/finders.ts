@@ -1,5 +1,6 @@
 import { ModelNotFoundError, QuarryError, UniqueViolationError } from '../errors/index.js'
 import { unknownColumn } from './column-resolver.js'
+import { PreparedQuery } from '../connection/prepared-query.js'
 import { bulkInsert } from '../query/bulk-insert.js'
 import type { Row } from '../query/query-target.js'
 import { hydrate } from './hydrate.js'
@@ -17,14 +18,24 @@ export interface FinderClass<M extends Model> {
   readonly name: string
 }
 
+/** The compiled `find(id)` of each model, per dialect. */
+const findShapes = new WeakMap<ModelMetadata, Map<string, PreparedQuery>>()
+
 /** `find` by primary key (a value, or an object for a composite key). */
 export async function find<M extends Model>(Class: FinderClass<M>, id: unknown, meta?: ModelMetadata): Promise<M | null> {
   const [key, more] = meta?.primaryKey ?? []
   const scoped = !meta || meta.deletedAt || (Class as { globalScopes?: object }).globalScopes
   if (key && !more && !scoped && (typeof id === 'number' || typeof id === 'string')) {
     // The hot path: one key, nothing to scope. The same SQL the query builder would send,
-    // without building a query object for it.
-    const rows = (await ModelAdapter.table(meta).where(key.column, id).limit(1)) as Row[]
+    // compiled once per model and dialect; a call only binds its key.
+    const connection = ModelAdapter.connection(meta)
+    const shapes = findShapes.get(meta) ?? findShapes.set(meta, new Map()).get(meta)!
+    let shape = shapes.get(connection.dialect.name)
+    if (!shape) {
+      shape = PreparedQuery.from(connection.knex(meta.table).where(key.column, PreparedQuery.slot(0)).limit(1, { skipBinding: true }), connection.dialect)
+      shapes.set(connection.dialect.name, shape)
+    }
+    const rows = (await shape.run(connection.current(), [id])) as Row[]
     if (!rows.length) return null
     const [model] = await hydrate<M>(meta, rows, false)
     return model ?? null

@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url)
  */
 export class CockroachDialect extends PostgresDialect {
   override readonly name = 'cockroachdb' as const
-  override readonly supports = { ...new PostgresDialect().supports, advisoryLocks: false }
+  override readonly supports = { ...new PostgresDialect().supports, advisoryLocks: false, namedStatements: false }
 
   protected override knexClientBase(): ClientClass {
     return require('knex/lib/dialects/cockroachdb/index.js')

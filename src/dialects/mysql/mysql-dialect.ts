@@ -37,6 +37,7 @@ export class MysqlDialect implements Dialect {
     upsert: true,
     embedded: false,
     nonFiniteNumbers: false,
+    namedStatements: false,
   }
   readonly maxBindings = 65_535
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }

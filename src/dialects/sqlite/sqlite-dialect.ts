@@ -49,6 +49,7 @@ export class SqliteDialect implements Dialect {
     upsert: true,
     embedded: true,
     nonFiniteNumbers: false,
+    namedStatements: false,
   }
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
   readonly maxBindings = 32_766
