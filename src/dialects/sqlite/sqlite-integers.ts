@@ -19,3 +19,17 @@ export function normalizeIntegerRows(rows: Array<Record<string, unknown>>): void
     }
   }
 }
+
+/**
+ * Whether any value of `rows` is a number beyond 2^53: read as a double, such an integer may have
+ * been rounded (a REAL that large answers yes as well, and costs only a second read).
+ */
+export function hasUnsafeNumber(rows: ReadonlyArray<Record<string, unknown>>): boolean {
+  for (const row of rows) {
+    for (const key in row) {
+      const value = row[key]
+      if (typeof value === 'number' && (value > Number.MAX_SAFE_INTEGER || value < -Number.MAX_SAFE_INTEGER)) return true
+    }
+  }
+  return false
+}

@@ -1,12 +1,14 @@
 import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
-import { fromSqliteInteger, normalizeIntegerRows } from './sqlite-integers.js'
+import { fromSqliteInteger, hasUnsafeNumber, normalizeIntegerRows } from './sqlite-integers.js'
 import { StatementCache } from './statement-cache.js'
 
 const require = createRequire(import.meta.url)
 
 interface Statement {
   readonly reader: boolean
+  readonly readonly: boolean
+  safeIntegers(toggle: boolean): Statement
   all(bindings: unknown[]): Array<Record<string, unknown>>
   run(bindings: unknown[]): { changes: number; lastInsertRowid: number | bigint }
 }
@@ -45,8 +47,12 @@ const SCHEMA_CHANGE = /^\s*(create|alter|drop|vacuum|reindex)\b/i
 
 /**
  * knex's better-sqlite3 client with two changes:
- * - integers are read as bigint and converted by `fromSqliteInteger` (exact numbers up to 2^53,
- *   strings beyond, never a rounded double);
+ * - integers beyond 2^53 are read exactly, as strings (numbers up to 2^53), never a rounded double.
+ *   A read-only statement reads integers as numbers, the fast way; if any value of the result is a
+ *   number beyond 2^53 (an integer that may have been rounded, or a large REAL), the statement is
+ *   run again reading integers as bigint, converted by `fromSqliteInteger`. Reading bigints every
+ *   time cost about 10% of loading 10,000 rows. Statements that write (RETURNING included) always
+ *   read bigints: they cannot be run twice;
  * - prepared statements are kept per connection in a bounded LRU cache, so a repeated query
  *   shape is compiled by SQLite once. SQLite re-prepares a cached statement by itself when the
  *   schema changes (even from another connection), and this connection's own DDL empties its
@@ -62,11 +68,21 @@ export class SqliteKnexClient extends Base {
   async _query(connection: BetterSqliteDatabase, obj: QueryObject): Promise<QueryObject> {
     if (!obj.sql) throw new Error('The query is empty')
     const cache = (connection[STATEMENTS] ??= new StatementCache(STATEMENT_CACHE_SIZE))
-    const statement = cache.get(obj.sql) ?? cache.set(obj.sql, connection.prepare(obj.sql))
+    const statement = cache.get(obj.sql) ?? cache.set(obj.sql, prepare(connection, obj.sql))
     const bindings = this._formatBindings(obj.bindings)
     if (statement.reader) {
-      const rows = statement.all(bindings)
-      normalizeIntegerRows(rows)
+      let rows = statement.all(bindings)
+      if (!statement.readonly) {
+        normalizeIntegerRows(rows)
+      } else if (hasUnsafeNumber(rows)) {
+        statement.safeIntegers(true)
+        try {
+          rows = statement.all(bindings)
+        } finally {
+          statement.safeIntegers(false)
+        }
+        normalizeIntegerRows(rows)
+      }
       obj.response = rows
       return obj
     }
@@ -77,6 +93,12 @@ export class SqliteKnexClient extends Base {
     if (SCHEMA_CHANGE.test(obj.sql)) cache.clear()
     return obj
   }
+}
+
+/** A new statement: read-only ones read integers as numbers (see SqliteKnexClient). */
+function prepare(connection: BetterSqliteDatabase, sql: string): Statement {
+  const statement = connection.prepare(sql)
+  return statement.readonly && statement.reader ? statement.safeIntegers(false) : statement
 }
 
 /** Distinct statements kept per connection; the least recently used is dropped past this. */
