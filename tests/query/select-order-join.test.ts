@@ -58,6 +58,22 @@ forEachDialect('query builder: select, order, join, group, paging, locks, mass w
     expect((await User.query().distinct('age').orderBy('age')).map((u) => u.age)).toEqual([25, 41, 67])
   })
 
+  it('extras named __proto__ or constructor stay ordinary values, on every row', async () => {
+    // Only Quarry's libSQL client hands a `__proto__` column over: better-sqlite3 and pg make it
+    // the row's prototype while building the row, and mysql2 refuses the statement.
+    const proto = ctx.dialect === 'libsql'
+    const names = proto ? ['__proto__', 'constructor'] : ['constructor']
+    const users = await User.query().select('id', 'email').selectRaw(names.map(() => "'x' as ??").join(', '), names).orderBy('email')
+    expect(users).toHaveLength(4)
+    for (const user of users) {
+      expect(Object.getPrototypeOf(user.$extras)).toBe(Object.prototype)
+      expect(user.$extras.constructor).toBe('x')
+      if (proto) expect(Object.getOwnPropertyDescriptor(user.$extras, '__proto__')?.value).toBe('x')
+      expect(Object.keys(user.$attributes)).toEqual(['id', 'email'])
+    }
+    expect(users.map((u) => u.email)).toEqual(['ann@x.io', 'bob@x.io', 'cy@x.io', 'dee@x.io'])
+  })
+
   it('joins with qualified property or column names; groupBy and having', async () => {
     const authors = await User.query()
       .join('posts', 'posts.authorId', 'users.id')
