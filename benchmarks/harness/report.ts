@@ -1,5 +1,7 @@
 // The markdown report: what ran where, one table per database, the notes behind "—" and errors,
 // and the speed targets.
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { DialectName } from './contestant.js'
 import { GOALS } from './goals.js'
 import type { DialectResult, RunResult } from './results.js'
@@ -103,5 +105,17 @@ export function renderReport(run: RunResult): string {
   ]
   for (const d of run.dialects) lines.push(...dialectSection(d, run))
   lines.push(...goalsSection(run))
+  lines.push(...findingsSection())
   return lines.join('\n')
+}
+
+/**
+ * `benchmarks/FINDINGS.md`, written by hand from profiles: where the time goes in each target the
+ * runs miss, what was done about it and what would close the rest. A run carries it along, so the
+ * report never shows a missed target without its explanation.
+ */
+function findingsSection(): string[] {
+  const file = fileURLToPath(new URL('../FINDINGS.md', import.meta.url))
+  if (!existsSync(file)) return []
+  return ['', readFileSync(file, 'utf8').trimEnd(), '']
 }

@@ -57,11 +57,11 @@ export class Model {
   declare readonly [modelBrand]: true
 
   /** The row, keyed by column name, values as JavaScript sees them (casts applied). */
-  $attributes: Row
+  declare $attributes: Row
   /** The row as last read or saved; the same object as `$attributes` until the first assignment. */
-  $original: Row
+  declare $original: Row
   /** The row exists in the database. */
-  $isPersisted: boolean
+  declare $isPersisted: boolean
   /** The row was removed by `delete()`/`forceDelete()` through this instance. */
   declare $isDeleted: boolean
   /** @internal Storage behind `$extras`, made on first use (hydration allocates nothing for it). */
