@@ -9,6 +9,7 @@ import type { ChildConfig, ChildMessage, ParentMessage } from './protocol.js'
 const config = JSON.parse(process.argv[2]!) as ChildConfig
 const send = (message: ChildMessage) => process.send!(message)
 const gc = (globalThis as { gc?: () => void }).gc
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 25)
 
 /** A short, one-line account of an error for the table. */
 function describe(error: unknown): string {
@@ -49,6 +50,10 @@ async function runOnce(contestant: Contestant, id: WorkloadId, size: number, tag
   const w = contestant.workloads
   const inputs = prepared
   gc?.()
+  // V8 finishes a full collection's sweeping on background threads: let it end before the clock
+  // starts, or on two cores the run shares the CPU with its own collector (and knex, with the
+  // least garbage, came out ahead of the raw driver).
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
   let value: unknown
   let heapMb: number | undefined
   const started = performance.now()
