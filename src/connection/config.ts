@@ -53,6 +53,11 @@ export interface ConnectionConfig extends NodeConfig {
   busyTimeoutMs?: number
   /** How long a failed replica stays out of rotation before a ping may bring it back. */
   replicaRecheckMs?: number
+  /**
+   * PostgreSQL: send `find(id)` as a named prepared statement, planned once per pooled connection
+   * (default true). Turn off behind a pooler that cannot keep prepared statements.
+   */
+  preparedStatements?: boolean
 }
 
 /** The full form of `connect()`'s argument. */
@@ -79,6 +84,7 @@ export interface ResolvedConnection {
   connectRetryDelayMs: number
   busyTimeoutMs: number
   replicaRecheckMs: number
+  preparedStatements: boolean
 }
 
 export interface ResolvedConfig {
@@ -94,7 +100,7 @@ const NODE_KEYS = [
 ] as const
 const CONNECTION_KEYS = [
   ...NODE_KEYS, 'driver', 'write', 'read', 'sticky', 'pool', 'queryTimeoutMs', 'connectRetries',
-  'connectRetryDelayMs', 'busyTimeoutMs', 'replicaRecheckMs',
+  'connectRetryDelayMs', 'busyTimeoutMs', 'replicaRecheckMs', 'preparedStatements',
 ] as const
 const POOL_KEYS = ['min', 'max', 'acquireTimeoutMs', 'idleTimeoutMs'] as const
 
@@ -164,6 +170,7 @@ function resolveConnection(name: string, input: ConnectionConfig | string, path:
     connectRetryDelayMs: optionalCount(config.connectRetryDelayMs, at(path, 'connectRetryDelayMs'), 0) ?? 200,
     busyTimeoutMs: optionalCount(config.busyTimeoutMs, at(path, 'busyTimeoutMs'), 0) ?? 5_000,
     replicaRecheckMs: optionalCount(config.replicaRecheckMs, at(path, 'replicaRecheckMs'), 1) ?? 5_000,
+    preparedStatements: optionalBoolean(config.preparedStatements, at(path, 'preparedStatements')) ?? true,
   }
   return resolved
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { Dialect } from '../dialects/dialect.js'
 
 /** What knex's runner reads of a builder: the SQL to send, and a few hooks left empty here. */
 interface RunnableQuery {
@@ -19,7 +18,8 @@ const SLOT_PREFIX = '\u0000quarry-slot:'
  * its key. The SQL still runs through knex's runner on the current transaction or the pool, so
  * query events, error translation, timeouts, read routing and retries are those of any query;
  * only knex's builder and compiler are skipped (about a quarter of a find by key on SQLite).
- * Where the dialect has `namedStatements` (PostgreSQL), the shape is also a named prepared
+ * Where the dialect has `namedStatements` (PostgreSQL) and the connection's `preparedStatements`
+ * is on (the default), the shape is also a named prepared
  * statement, parsed and planned once per connection, except inside a transaction: there a plan
  * made stale by a schema change could not be retried without aborting the transaction.
  *
@@ -40,15 +40,15 @@ export class PreparedQuery {
     return `${SLOT_PREFIX}${index}`
   }
 
-  /** Compiles `builder` (built with `slot()` values) into a reusable shape. */
-  static from(builder: Knex.QueryBuilder, dialect: Dialect): PreparedQuery {
+  /** Compiles `builder` (built with `slot()` values) into a reusable shape, named when `named`. */
+  static from(builder: Knex.QueryBuilder, named: boolean): PreparedQuery {
     const compiled = builder.toSQL()
     const template = [...compiled.bindings]
     const slots: Array<[number, number]> = []
     template.forEach((value, position) => {
       if (typeof value === 'string' && value.startsWith(SLOT_PREFIX)) slots.push([position, Number(value.slice(SLOT_PREFIX.length))])
     })
-    const name = dialect.supports.namedStatements ? `quarry_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 20)}` : undefined
+    const name = named ? `quarry_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 20)}` : undefined
     return new PreparedQuery(compiled.sql, compiled.method, name, template, slots)
   }
 

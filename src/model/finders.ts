@@ -30,10 +30,12 @@ export async function find<M extends Model>(Class: FinderClass<M>, id: unknown, 
     // compiled once per model and dialect; a call only binds its key.
     const connection = ModelAdapter.connection(meta)
     const shapes = findShapes.get(meta) ?? findShapes.set(meta, new Map()).get(meta)!
-    let shape = shapes.get(connection.dialect.name)
+    const named = connection.dialect.supports.namedStatements && connection.config.preparedStatements
+    const shapeKey = named ? `${connection.dialect.name}:named` : connection.dialect.name
+    let shape = shapes.get(shapeKey)
     if (!shape) {
-      shape = PreparedQuery.from(connection.knex(meta.table).where(key.column, PreparedQuery.slot(0)).limit(1, { skipBinding: true }), connection.dialect)
-      shapes.set(connection.dialect.name, shape)
+      shape = PreparedQuery.from(connection.knex(meta.table).where(key.column, PreparedQuery.slot(0)).limit(1, { skipBinding: true }), named)
+      shapes.set(shapeKey, shape)
     }
     const rows = (await shape.run(connection.current(), [id])) as Row[]
     if (!rows.length) return null

@@ -52,6 +52,11 @@ describe('connect() rejects bad configurations with a ConfigError naming the fie
     expect(error.field).toBe('pool.max')
   })
 
+  it('preparedStatements that is not a boolean', async () => {
+    const error = await configError({ driver: 'postgres', url: 'postgres://127.0.0.1/x', preparedStatements: 'no' as never })
+    expect(error.field).toBe('preparedStatements')
+  })
+
   it('a sqlite connection without a filename', async () => {
     const error = await configError({ connections: { analytics: { driver: 'sqlite' } } })
     expect(error.field).toBe('connections.analytics.filename')

@@ -105,6 +105,22 @@ forEachDialect(
       await db.transaction(async () => Gadget.find(1))
       expect(await prepared()).toHaveLength(1)
     })
+
+    it('is not named on a connection with preparedStatements: false', async () => {
+      const unnamed = await connect(ctx.target.config({ pool: { min: 1, max: 1 }, preparedStatements: false }))
+      try {
+        @table('prep_gadgets')
+        class PlainGadget extends Model {
+          @column.primary() declare id: number
+          @column() declare name: string
+        }
+        PlainGadget.useConnection(unnamed.connection())
+        for (let i = 0; i < 3; i++) expect((await PlainGadget.find(1))?.name).toBe('one')
+        expect(await unnamed.raw('select name from pg_prepared_statements')).toEqual([])
+      } finally {
+        await unnamed.close()
+      }
+    })
   },
   { connect: { pool: { min: 1, max: 1 } }, when: (supports) => supports.namedStatements },
 )
