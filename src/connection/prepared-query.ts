@@ -14,14 +14,14 @@ const SLOT_PREFIX = '\u0000quarry-slot:'
 
 /**
  * A query shape compiled by knex once and sent again with new values: `find(id)` becomes
- * `select * from "users" where "id" = ? limit ?` the first time, and every later call only binds
+ * `select * from "users" where "id" = ? limit 1` the first time, and every later call only binds
  * its key. The SQL still runs through knex's runner on the current transaction or the pool, so
  * query events, error translation, timeouts, read routing and retries are those of any query;
  * only knex's builder and compiler are skipped (about a quarter of a find by key on SQLite).
  * Where the dialect has `namedStatements` (PostgreSQL) and the connection's `preparedStatements`
- * is on (the default), the shape is also a named prepared
- * statement, parsed and planned once per connection, except inside a transaction: there a plan
- * made stale by a schema change could not be retried without aborting the transaction.
+ * is on (the default), the shape is also a named prepared statement, parsed and planned once per
+ * connection, except inside a transaction: there a plan made stale by a schema change could not
+ * be retried without aborting the transaction.
  *
  * The shape is built with placeholder values (`slot(0)`, `slot(1)`, …) where the values go.
  */
