@@ -71,4 +71,4 @@ forEachDialect('the cockroachdb driver over the PostgreSQL wire protocol', (ctx)
       await db.close()
     }
   })
-}, { only: ['postgres'] })
+}, { only: ['postgres'], because: 'the CockroachDB driver is exercised over the PostgreSQL wire' })

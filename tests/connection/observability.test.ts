@@ -99,4 +99,4 @@ forEachDialect('statement timeouts', (ctx) => {
   })
   // SQLite and local libSQL run statements synchronously in this process: nothing can cancel
   // one mid-flight, so queryTimeoutMs is documented as applying to networked servers only.
-}, { when: (supports) => supports.cancelQuery })
+}, { when: (supports) => supports.cancelQuery, because: 'statements run synchronously in this process: nothing can cancel one mid-flight' })

@@ -220,4 +220,4 @@ forEachDialect('serializable transactions with retries', (ctx) => {
     expect((await ctx.db.table<{ value: number }>('counters').first())!.value).toBe(1)
   })
   // SQLite and libSQL serialise writers outright, so no serialization failure can arise there.
-}, { when: (supports) => supports.isolationLevels })
+}, { when: (supports) => supports.isolationLevels, because: 'writers are serialised outright: no serialization failure can arise' })

@@ -67,4 +67,4 @@ forEachDialect('the SQLite statement cache', (ctx) => {
     }
     await expect(ctx.db.table('elsewhere').select('*')).rejects.toThrow(/no such table/)
   })
-}, { only: ['sqlite'] })
+}, { only: ['sqlite'], because: "better-sqlite3's own statement cache" })

@@ -122,7 +122,7 @@ forEachDialect(
       }
     })
   },
-  { connect: { pool: { min: 1, max: 1 } }, when: (supports) => supports.namedStatements },
+  { connect: { pool: { min: 1, max: 1 } }, when: (supports) => supports.namedStatements, because: 'no named prepared statements on this dialect' },
 )
 
 it('only PostgreSQL prepares named statements', () => {

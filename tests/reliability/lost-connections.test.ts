@@ -104,4 +104,4 @@ forEachDialect('connections killed by the server', (ctx) => {
       await db.close()
     }
   })
-}, { only: ['postgres', 'mysql'] })
+}, { only: ['postgres', 'mysql'], because: 'an embedded database has no server connection to lose' })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, inject } from 'vitest'
+import { afterAll, beforeAll, describe, inject, it } from 'vitest'
 import { connect, type ConnectionConfig, type Database, type DialectCapabilities } from '../../src/index.js'
 import { dialectFor } from '../../src/dialects/registry.js'
 import { requestedDialects, testDatabaseName, type TestDialect } from './servers.js'
@@ -102,11 +102,19 @@ export function forEachDialect(
     when?: (supports: DialectCapabilities) => boolean
     /** Only these dialects, for what is inherently about one server (its wire protocol, its tools). */
     only?: TestDialect[]
+    /** Why the block does not apply to the dialects `when` or `only` leave out (shown in the report). */
+    because?: string
   } = {},
 ): void {
   for (const dialect of testDialects()) {
-    if (options.when && !options.when(capabilities(dialect))) continue
-    if (options.only && !options.only.includes(dialect)) continue
+    const reason = notApplicable(dialect, options)
+    if (reason) {
+      // Reported as skipped with its reason, so a filtered block is never silently absent.
+      describe(`${title} [${dialect}]`, () => {
+        it(`does not apply: ${reason}`, (test) => test.skip(reason))
+      })
+      continue
+    }
     describe(`${title} [${dialect}]`, () => {
       let db: Database | undefined
       let target: TestDatabase | undefined
@@ -132,4 +140,18 @@ export function forEachDialect(
       body(ctx)
     })
   }
+}
+
+/** Why a `forEachDialect` block does not run on `dialect`, or undefined when it does. */
+function notApplicable(
+  dialect: TestDialect,
+  options: { when?: (supports: DialectCapabilities) => boolean; only?: TestDialect[]; because?: string },
+): string | undefined {
+  if (options.when && !options.when(capabilities(dialect))) {
+    return options.because ?? `${dialect} lacks the capability this block needs`
+  }
+  if (options.only && !options.only.includes(dialect)) {
+    return options.because ?? `only for ${options.only.join(', ')}`
+  }
+  return undefined
 }

@@ -1,14 +1,14 @@
 // What model events cost: loading 10,000 models on SQLite with the events module's hooks unset,
 // installed with no listener, with listeners elsewhere, and with a retrieved listener; and what
 // a listener costs a single-model write. Interleaved rounds, medians of process CPU time.
-//   node --expose-gc --import ./scripts/register-ts.js tests/events/retrieved-cost.ts [rounds]
+//   node --expose-gc --import ./scripts/register-ts.js benchmarks/retrieved-cost.ts [rounds]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { column, connect, Model, setLifecycleHooks, table } from '../../src/index.js'
-import { eventHooks } from '../../src/events/index.js'
-import { hydrate } from '../../src/model/hydrate.js'
-import { modelMetadata } from '../../src/model/model.js'
+import { column, connect, Model, setLifecycleHooks, table } from '../src/index.js'
+import { eventHooks } from '../src/events/index.js'
+import { hydrate } from '../src/model/hydrate.js'
+import { modelMetadata } from '../src/model/model.js'
 
 const ROWS = 10_000
 const ROUNDS = Number(process.argv[2] ?? 40)

@@ -9,14 +9,14 @@
 //   every run (as benchmarks/harness does); the medians of the children's medians.
 // The eager workload has a third contestant, `models`: the same three queries through Quarry
 // without relations (no matching), to tell what relations cost from what models cost.
-//   node --expose-gc --import ./scripts/register-ts.js tests/relations/eager-cost.ts [rounds] [--isolated]
+//   node --expose-gc --import ./scripts/register-ts.js benchmarks/eager-cost.ts [rounds] [--isolated]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Knex } from 'knex'
-import { column, connect, type Database, hasMany, type HasMany, Model, table } from '../../src/index.js'
+import { column, connect, type Database, hasMany, type HasMany, Model, table } from '../src/index.js'
 
 const args = process.argv.slice(2)
 const ROUNDS = Number(args.find((a) => /^\d+$/.test(a)) ?? 30)
