@@ -44,12 +44,11 @@ export function driverMessage(error: unknown, sql?: string): string {
   return sql && message.startsWith(`${sql} - `) ? message.slice(sql.length + 3) : message
 }
 
-/** Rule helpers: a driver error whose `field` is one of `values`, or whose message matches. */
+/** Rule helper: a driver error whose `field` is one of `values`. */
 export const byField = (field: string, ...values: Array<string | number>) => {
   const wanted = new Set(values.map(String))
   return (error: unknown) => wanted.has(errorField(error, field) ?? '')
 }
-export const byMessage = (pattern: RegExp) => (error: unknown) => pattern.test(errorField(error, 'message') ?? '')
 
 /**
  * `text` with every bound value it echoes replaced by `?`. Drivers quote the offending value in
