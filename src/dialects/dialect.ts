@@ -80,6 +80,11 @@ export interface Dialect {
    * querying the connection where `statement` failed.
    */
   completeError?(error: QuarryError, statement: FailedStatement, lookup: RowLookup): Promise<QuarryError>
+  /**
+   * Where the driver's client takes URLs of its own (libSQL's `file:`, `https://`, …): the URL
+   * to hand it, or undefined when `url` is not one. Such URLs need `driver` in the config.
+   */
+  clientUrl?(url: string): string | undefined
   /** Told of every statement that succeeded, where the dialect caches what DDL may change. */
   statementRan?(sql: string): void
   /** The error means the connection itself failed (refused, reset, terminated by the server). */
