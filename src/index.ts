@@ -7,6 +7,8 @@ export type { QueryEvent } from './connection/quarry-client.js'
 export type {
   ConnectOptions,
   ConnectionConfig,
+  ConnectInput,
+  ConfigFile,
   NodeConfig,
   PoolConfig,
   DriverName,

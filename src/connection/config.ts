@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import { ConfigError } from '../errors/index.js'
 import type { DriverName } from '../dialects/dialect.js'
+import { dialectFor } from '../dialects/registry.js'
 
 export type { DriverName }
 
@@ -66,6 +67,20 @@ export interface ConnectOptions {
   connections: Record<string, ConnectionConfig | string>
 }
 
+/**
+ * Keys of `quarry.config.ts` that the CLI and the tooling read. `connect()` takes the whole file's
+ * export, so the app and the CLI share one config, and ignores these.
+ */
+export const TOOLING_KEYS = ['migrations', 'seeders', 'factories', 'models'] as const
+
+/** What `quarry.config.ts` exports, as `connect()` sees it (see `defineConfig`). */
+export type ConfigFile = (Partial<ConnectOptions> | ConnectionConfig | { connection?: string }) & {
+  [K in (typeof TOOLING_KEYS)[number]]?: object
+}
+
+/** Everything `connect()` takes: a URL, one connection, several, or a config file's export. */
+export type ConnectInput = string | ConnectOptions | ConnectionConfig | ConfigFile
+
 /** A node after validation: exactly what a dialect needs to open it. */
 export interface ResolvedNode extends NodeConfig {
   /** `host:port` or the file name: what errors and query events may show. Never a password. */
@@ -108,13 +123,14 @@ const POOL_KEYS = ['min', 'max', 'acquireTimeoutMs', 'idleTimeoutMs'] as const
 export const DEFAULT_SQLITE_FILE = './quarry.sqlite'
 
 const URL_SHAPES = 'postgres://user:password@host:5432/database, mysql://user@host:3306/database, ' +
-  'sqlite:./app.db, sqlite::memory:, libsql:file:app.db or libsql://host'
+  'sqlite:./app.db, sqlite::memory:, libsql:file:app.db or libsql://host (with driver: \'libsql\', also file:, :memory:, https://, wss://)'
 
 /**
  * Turns any form `connect()` accepts into a validated configuration, or throws a `ConfigError`
  * naming the field.
  */
-export function resolveConfig(input: string | ConnectOptions | ConnectionConfig | undefined): ResolvedConfig {
+export function resolveConfig(given: ConnectInput | undefined): ResolvedConfig {
+  let input = withoutToolingKeys(given)
   if (input === undefined) {
     const url = process.env.DATABASE_URL
     input = url ? url : `sqlite:${DEFAULT_SQLITE_FILE}`
@@ -141,6 +157,26 @@ export function resolveConfig(input: string | ConnectOptions | ConnectionConfig 
     throw new ConfigError('default', `"${defaultName}" is not one of the connections (${names.join(', ')})`)
   }
   return { default: defaultName, connections }
+}
+
+/**
+ * A config file's export as a connection config: the tooling's keys dropped, `{ connection: url }`
+ * read as that URL, and nothing left meaning "the default" (as the CLI reads the same file).
+ */
+function withoutToolingKeys(input: ConnectInput | undefined): string | ConnectOptions | ConnectionConfig | undefined {
+  if (!isPlainObject(input) || (!TOOLING_KEYS.some((key) => key in (input as object)) && !('connection' in (input as object)))) {
+    return input as string | ConnectOptions | ConnectionConfig | undefined
+  }
+  const rest: Record<string, unknown> = { ...(input as object) }
+  for (const key of TOOLING_KEYS) delete rest[key]
+  if ('connection' in rest) {
+    if (typeof rest.connection !== 'string') throw new ConfigError('connection', 'expected a URL string')
+    if (Object.keys(rest).length > 1) {
+      throw new ConfigError('connection', 'give either connection (a URL) or the connection options, not both')
+    }
+    return rest.connection
+  }
+  return Object.keys(rest).length ? (rest as unknown as ConnectOptions | ConnectionConfig) : undefined
 }
 
 function resolveConnection(name: string, input: ConnectionConfig | string, path: string): ResolvedConnection {
@@ -179,7 +215,9 @@ function resolveDriver(declared: unknown, node: NodeConfig, path: string, nodePa
   if (declared !== undefined && !DRIVERS.includes(declared as DriverName)) {
     throw new ConfigError(at(path, 'driver'), `unknown driver "${String(declared)}"; expected one of ${DRIVERS.join(', ')}`)
   }
-  const fromUrl = typeof node.url === 'string' ? driverOfUrl(node.url, at(nodePath, 'url')) : undefined
+  const url = node.url
+  const native = declared !== undefined && typeof url === 'string' && takesOwnUrl(declared as DriverName, url)
+  const fromUrl = typeof url === 'string' && !native ? driverOfUrl(url, at(nodePath, 'url')) : undefined
   if (declared === undefined) {
     if (fromUrl) return fromUrl
     if (node.filename !== undefined) return 'sqlite'
@@ -226,7 +264,7 @@ function resolveNode(driver: DriverName, input: NodeConfig | string, path: strin
     if (node[key] !== undefined && typeof node[key] !== 'string') throw new ConfigError(at(path, key), 'expected a string')
   }
   if (node.port !== undefined && !isPort(node.port)) throw new ConfigError(at(path, 'port'), 'expected a port number (1-65535)')
-  if (node.url !== undefined && !compatible(driver, driverOfUrl(node.url, at(path, 'url')))) {
+  if (node.url !== undefined && !takesOwnUrl(driver, node.url) && !compatible(driver, driverOfUrl(node.url, at(path, 'url')))) {
     throw new ConfigError(at(path, 'url'), `is not a ${driver} URL`)
   }
   switch (driver) {
@@ -281,19 +319,20 @@ function sqliteNode(node: NodeConfig, path: string): ResolvedNode {
 }
 
 function libsqlNode(node: NodeConfig, path: string): ResolvedNode {
-  if (node.url === undefined) {
-    throw new ConfigError(at(path, 'url'), 'required for the libsql driver: libsql:file:app.db, libsql::memory:, libsql://host or libsql:https://host')
-  }
-  const url = node.url.startsWith('libsql://') ? node.url : node.url.slice('libsql:'.length)
-  if (!/^(file:|:memory:$|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(url)) {
-    throw new ConfigError(at(path, 'url'), 'not a valid libSQL URL; expected libsql:file:path, libsql::memory:, libsql://host or libsql:https://host')
-  }
-  if (url.startsWith('libsql://') || /^(https?|wss?):/.test(url)) parseUrl(url, at(path, 'url'))
-  const out: ResolvedNode = { url, label: url.startsWith('file:') || url === ':memory:' ? url : new URL(url).host }
+  const forms = 'libsql:file:app.db, file:/abs/app.db, :memory:, libsql://host, https://host or wss://host'
+  if (node.url === undefined) throw new ConfigError(at(path, 'url'), `required for the libsql driver: ${forms}`)
+  const url = dialectFor('libsql').clientUrl?.(node.url)
+  if (url === undefined) throw new ConfigError(at(path, 'url'), `not a valid libSQL URL; expected ${forms}`)
+  const out: ResolvedNode = { url, label: /^[a-z]+:\/\//i.test(url) ? new URL(url).host : url }
   for (const key of ['authToken', 'syncUrl', 'syncInterval', 'encryptionKey'] as const) {
     if (node[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = node[key]
   }
   return out
+}
+
+/** The driver's client takes `url` as it is (libSQL's `file:`, `https://`, …): the dialect says. */
+function takesOwnUrl(driver: DriverName, url: string): boolean {
+  return DRIVERS.includes(driver) && dialectFor(driver).clientUrl?.(url) !== undefined
 }
 
 function networkNode(driver: DriverName, node: NodeConfig, path: string): ResolvedNode {

@@ -1,4 +1,4 @@
-import { type ConnectionConfig, type ConnectOptions, resolveConfig } from './config.js'
+import { type ConnectInput, resolveConfig } from './config.js'
 import { Database } from './database.js'
 import { setDefaultDatabase } from './default-database.js'
 
@@ -10,11 +10,12 @@ import { setDefaultDatabase } from './default-database.js'
  * const db = await connect()                                   // DATABASE_URL, else ./quarry.sqlite
  * const db = await connect('postgres://app@127.0.0.1:5432/app')
  * const db = await connect({ default: 'main', connections: { main: { driver: 'mysql', url } } })
+ * const db = await connect(config)   // the default export of quarry.config.ts, as the CLI reads it
  * ```
  *
  * A bad config throws `ConfigError` naming the field; an unreachable server `ConnectionError`.
  */
-export async function connect(config?: string | ConnectOptions | ConnectionConfig): Promise<Database> {
+export async function connect(config?: ConnectInput): Promise<Database> {
   const db = new Database(resolveConfig(config))
   try {
     await Promise.all(db.connectionNames.map((name) => db.connection(name).ping()))

@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import type { Dialect } from '../dialects/dialect.js'
 import { ConnectionError, QuarryError, QueryTimeoutError } from '../errors/index.js'
 import { checkBindings } from './binding-check.js'
+import type { FailedStatement } from '../dialects/error-table.js'
 
 const require = createRequire(import.meta.url)
 
@@ -45,7 +46,7 @@ interface QueryObject {
   sql: string
   bindings?: unknown[]
   method?: string
-  timeout?: number
+  timeout?: number | false
   cancelOnTimeout?: boolean
 }
 
@@ -78,11 +79,13 @@ export function isWriteStatement(query: QueryObject): boolean {
   return !READ_SQL.test(query.sql) && !/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(query.sql)
 }
 
-/** Turns a driver error into Quarry's: constraint kinds, serialization failures, lost connections. */
-export function translateError(hooks: ClientHooks, error: unknown): unknown {
+/**
+ * Turns a driver error into Quarry's: a lost connection is `ConnectionError`; anything else goes
+ * through the dialect's classification table (constraint kinds, serialization failures, and
+ * `QueryError` for the rest). No driver error leaves unwrapped.
+ */
+export function translateError(hooks: ClientHooks, error: unknown, statement?: FailedStatement): QuarryError {
   if (error instanceof QuarryError) return error
-  const known = hooks.dialect.translateError(error)
-  if (known) return known
   if (hooks.dialect.isConnectionFailure(error)) {
     const reason = (error as { code?: string }).code ?? (error as Error).message
     return new ConnectionError(
@@ -91,7 +94,7 @@ export function translateError(hooks: ClientHooks, error: unknown): unknown {
       { cause: error },
     )
   }
-  return error
+  return hooks.dialect.translateError(error, statement)
 }
 
 const RunnerBase: new (client: Knex.Client, builder: unknown) => {
@@ -131,7 +134,10 @@ class QuarryRunner extends RunnerBase {
   override async run(): Promise<unknown> {
     try {
       return await super.run()
-    } catch (error) {
+    } catch (caught) {
+      // Whatever failed before or after the driver (knex compiling the builder, processing the
+      // response) is a QuarryError too.
+      const error = caught instanceof QuarryError ? caught : translateError(this.client.config.quarry, caught)
       if (!(error instanceof ConnectionError) || error.details.reason === 'pool timeout') throw error
       const primary = this.primary
       if (primary) {
@@ -176,18 +182,24 @@ export function quarryClient(Base: ClientClass): ClientClass {
       const hooks = this.config.quarry
       const query: QueryObject = typeof obj === 'string' ? { sql: obj } : obj
       checkBindings(hooks.dialect, query.bindings)
-      if (hooks.queryTimeoutMs && query.timeout === undefined && hooks.dialect.supports.cancelQuery) {
+      // knex compiles builders with `timeout: false` unless `.timeout(ms)` was called: the
+      // connection's bound applies to every statement that names none of its own.
+      if (hooks.queryTimeoutMs && !query.timeout && hooks.dialect.supports.cancelQuery) {
         query.timeout = hooks.queryTimeoutMs
         query.cancelOnTimeout = true
       }
       const started = hooks.events.active ? performance.now() : 0
       try {
         const result = await (Base.prototype as unknown as KnexClient).query.call(this, connection, query)
+        hooks.dialect.statementRan?.(query.sql)
         if (hooks.wrote && isWriteStatement(query)) hooks.wrote()
         if (hooks.events.active) this.report(query, started)
         return result
       } catch (error) {
-        const translated = translateError(hooks, error)
+        let translated = translateError(hooks, error, { sql: query.sql, bindings: query.bindings ?? [] })
+        if (hooks.dialect.completeError && !(translated instanceof ConnectionError)) {
+          translated = await this.completeError(connection, translated, query)
+        }
         // A broken connection must not go back into the pool: knex's pool validation drops
         // connections carrying this flag, so the next query opens a fresh one.
         if (translated instanceof ConnectionError && connection && typeof connection === 'object') {
@@ -195,6 +207,23 @@ export function quarryClient(Base: ClientClass): ClientClass {
         }
         if (hooks.events.active) this.report(query, started, translated as Error)
         throw translated
+      }
+    }
+
+    /**
+     * Lets the dialect look up what the driver's error left out, on the connection the statement
+     * failed on (no query event, no timeout); a lookup that fails keeps the error as it was.
+     */
+    async completeError(connection: unknown, error: QuarryError, query: QueryObject): Promise<QuarryError> {
+      const dialect = this.config.quarry.dialect
+      const lookup = async (sql: string, bindings: readonly unknown[]) => {
+        const done = await (Base.prototype as unknown as KnexClient).query.call(this, connection, { sql, bindings: [...bindings], method: 'raw' })
+        return dialect.rawRows((done as { response?: unknown }).response)
+      }
+      try {
+        return await dialect.completeError!(error, { sql: query.sql, bindings: query.bindings ?? [] }, lookup)
+      } catch {
+        return error
       }
     }
 
@@ -233,7 +262,7 @@ export function quarryClient(Base: ClientClass): ClientClass {
         )
       }
       const translated = translateError(hooks, error)
-      if (translated instanceof QuarryError) return translated
+      if (translated instanceof ConnectionError) return translated
       const reason = (error as { code?: string }).code ?? (error as Error)?.message ?? String(error)
       return new ConnectionError(`Could not connect to ${where}: ${reason}`, {
         connection: hooks.connection,

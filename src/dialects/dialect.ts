@@ -1,6 +1,10 @@
 import type { Knex } from 'knex'
 import type { QuarryError } from '../errors/index.js'
 import type { ResolvedConnection, ResolvedNode } from '../connection/config.js'
+import type { FailedStatement } from './error-table.js'
+
+/** Runs a query on the connection where a statement failed and resolves to its rows. */
+export type RowLookup = (sql: string, bindings: readonly unknown[]) => Promise<Record<string, unknown>[]>
 
 export type DriverName = 'postgres' | 'cockroachdb' | 'mysql' | 'sqlite' | 'libsql'
 
@@ -66,8 +70,23 @@ export interface Dialect {
   readonly maxBindings: number
   /** The knex configuration for one node (the primary or a replica) of a connection. */
   knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config
-  /** The driver's error as a Quarry error, or `undefined` when it is none of the known kinds. */
-  translateError(error: unknown): QuarryError | undefined
+  /**
+   * The driver's error as a Quarry error, by the dialect's classification table: a constraint
+   * error of §7, else a `QueryError` (never the driver's own class). `statement` is what failed.
+   */
+  translateError(error: unknown, statement?: FailedStatement): QuarryError
+  /**
+   * Adds what the driver's error did not tell (MariaDB: the table and columns of an index), by
+   * querying the connection where `statement` failed.
+   */
+  completeError?(error: QuarryError, statement: FailedStatement, lookup: RowLookup): Promise<QuarryError>
+  /**
+   * Where the driver's client takes URLs of its own (libSQL's `file:`, `https://`, …): the URL
+   * to hand it, or undefined when `url` is not one. Such URLs need `driver` in the config.
+   */
+  clientUrl?(url: string): string | undefined
+  /** Told of every statement that succeeded, where the dialect caches what DDL may change. */
+  statementRan?(sql: string): void
   /** The error means the connection itself failed (refused, reset, terminated by the server). */
   isConnectionFailure(error: unknown): boolean
   /** The rows of a `knex.raw()` result, whatever shape the driver gives. */

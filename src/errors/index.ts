@@ -2,6 +2,7 @@ export { QuarryError } from './quarry-error.js'
 export { ConfigError } from './config-error.js'
 export { ConnectionError } from './connection-error.js'
 export { QueryTimeoutError } from './query-timeout-error.js'
+export { QueryError, type QueryFailureKind } from './query-error.js'
 export {
   ConstraintViolationError,
   UniqueViolationError,

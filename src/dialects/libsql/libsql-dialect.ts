@@ -1,9 +1,10 @@
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
-import { isSocketFailure } from '../dialect.js'
+import { errorField, isSocketFailure } from '../dialect.js'
 import { SqliteDialect } from '../sqlite/sqlite-dialect.js'
 import { LibsqlKnexClient } from './libsql-knex-client.js'
+import { libsqlClientUrl } from './libsql-urls.js'
 
 /**
  * libSQL through @libsql/client: local files and `:memory:` behave as SQLite does; remote
@@ -25,7 +26,16 @@ export class LibsqlDialect extends SqliteDialect {
     }
   }
 
+  /** @libsql/client's own URLs (`file:`, `:memory:`, `libsql://`, `http(s)://`, `ws(s)://`). */
+  clientUrl(url: string): string | undefined {
+    return libsqlClientUrl(url)
+  }
+
+  /** A socket failure, also as the `cause` of fetch's and the Hrana WebSocket's errors. */
   override isConnectionFailure(error: unknown): boolean {
-    return isSocketFailure(error)
+    if (isSocketFailure(error)) return true
+    const cause = (error as { cause?: unknown } | null)?.cause
+    if (cause !== undefined && isSocketFailure(cause)) return true
+    return /fetch failed|HRANA_WEBSOCKET_ERROR/.test(errorField(error, 'message') ?? '')
   }
 }

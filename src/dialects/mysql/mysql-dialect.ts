@@ -2,7 +2,10 @@ import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { quarryClient } from '../../connection/quarry-client.js'
-import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import type { QuarryError } from '../../errors/index.js'
+import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
+import type { FailedStatement } from '../error-table.js'
+import { MysqlIndexNames } from './mysql-index-names.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
 
 const require = createRequire(import.meta.url)
@@ -70,8 +73,19 @@ export class MysqlDialect implements Dialect {
     }
   }
 
-  translateError(error: unknown) {
-    return translateMysqlError(error)
+  /** Index names resolved to tables and columns, for this connection. */
+  private readonly indexNames = new MysqlIndexNames()
+
+  translateError(error: unknown, statement?: FailedStatement) {
+    return translateMysqlError(error, statement)
+  }
+
+  completeError(error: QuarryError, statement: FailedStatement, lookup: RowLookup): Promise<QuarryError> {
+    return this.indexNames.complete(error, statement, lookup)
+  }
+
+  statementRan(sql: string): void {
+    this.indexNames.statementRan(sql)
   }
 
   isConnectionFailure(error: unknown): boolean {

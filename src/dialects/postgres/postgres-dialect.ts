@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import type { FailedStatement } from '../error-table.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
 
 const require = createRequire(import.meta.url)
@@ -128,8 +129,8 @@ export class PostgresDialect implements Dialect {
     }
   }
 
-  translateError(error: unknown) {
-    return translatePostgresError(error)
+  translateError(error: unknown, statement?: FailedStatement) {
+    return translatePostgresError(error, statement)
   }
 
   isConnectionFailure(error: unknown): boolean {

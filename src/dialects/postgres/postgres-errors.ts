@@ -6,6 +6,7 @@ import {
   UniqueViolationError,
 } from '../../errors/index.js'
 import { errorField } from '../dialect.js'
+import { byField, classify, type ErrorRule, type FailedStatement } from '../error-table.js'
 
 /** `Key (a, b)=(1, 2) already exists.` → `['a', 'b']` */
 function keyColumns(detail: string | undefined): string[] | undefined {
@@ -25,21 +26,32 @@ function details(error: unknown) {
   return out
 }
 
-/** SQLSTATE classes as PostgreSQL (and CockroachDB, on the same wire) report them. */
-export function translatePostgresError(error: unknown): QuarryError | undefined {
-  switch (errorField(error, 'code')) {
-    case '23505':
-      return new UniqueViolationError(details(error), { cause: error })
-    case '23503':
-      return new ForeignKeyViolationError(details(error), { cause: error })
-    case '23502':
-      return new NotNullViolationError(details(error), { cause: error })
-    case '40001':
-    case '40P01':
-      return new SerializationFailureError(undefined, { cause: error })
-    default:
-      return undefined
-  }
+/** SQLSTATE classes: the whole class `22` (data exception) is a value the column cannot hold. */
+const sqlstateClass = (prefix: string) => (error: unknown) => errorField(error, 'code')?.startsWith(prefix) ?? false
+
+/**
+ * PostgreSQL's (and CockroachDB's, on the same wire) SQLSTATEs, first match wins. Anything else
+ * that fails is a `QueryError` of kind 'other'.
+ */
+export const POSTGRES_ERRORS: readonly ErrorRule[] = [
+  { when: byField('code', '23505'), then: (e) => new UniqueViolationError(details(e), { cause: e }) },
+  { when: byField('code', '23503'), then: (e) => new ForeignKeyViolationError(details(e), { cause: e }) },
+  { when: byField('code', '23502'), then: (e) => new NotNullViolationError(details(e), { cause: e }) },
+  { when: byField('code', '40001', '40P01'), then: (e) => new SerializationFailureError(undefined, { cause: e }) },
+  { when: byField('code', '23514'), then: 'check-violation' },
+  { when: byField('code', '42601'), then: 'syntax' },
+  { when: byField('code', '42P01'), then: 'unknown-table' },
+  { when: byField('code', '42703'), then: 'unknown-column' },
+  { when: byField('code', '42702'), then: 'ambiguous-column' },
+  { when: byField('code', '42501'), then: 'permission' },
+  // 42804 datatype mismatch, 42883 no operator/function for those types (a string bound to a number).
+  { when: byField('code', '42804', '42883'), then: 'invalid-value' },
+  { when: sqlstateClass('22'), then: 'invalid-value' },
+]
+
+/** The driver's error as Quarry's: a constraint error of §7, else a `QueryError`. */
+export function translatePostgresError(error: unknown, statement?: FailedStatement): QuarryError {
+  return classify(POSTGRES_ERRORS, error, statement)
 }
 
 /** SQLSTATE class 08 (connection exception) and 57P0x (the server shut the session). */

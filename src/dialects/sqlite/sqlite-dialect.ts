@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import type { Dialect } from '../dialect.js'
+import type { FailedStatement } from '../error-table.js'
 import { translateSqliteError } from './sqlite-errors.js'
 import { SqliteKnexClient } from './sqlite-knex-client.js'
 
@@ -81,8 +82,8 @@ export class SqliteDialect implements Dialect {
     }
   }
 
-  translateError(error: unknown) {
-    return translateSqliteError(error)
+  translateError(error: unknown, statement?: FailedStatement) {
+    return translateSqliteError(error, statement)
   }
 
   isConnectionFailure(_error: unknown): boolean {
