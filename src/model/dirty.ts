@@ -3,13 +3,13 @@ import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 
 /**
- * The columns whose value differs from `$original`: compared by identity, by time for dates,
+ * The columns whose value differs from `$originalAttributes`: compared by identity, by time for dates,
  * by content for JSON (so in-place changes to an object count). Fast when nothing was assigned:
- * `$attributes` is then still `$original`.
+ * `$attributes` is then still `$originalAttributes`.
  */
 export function dirtyColumns(model: Model, meta: ModelMetadata): string[] {
   const attributes = model.$attributes
-  const original = model.$original
+  const original = model.$originalAttributes
   const dirty: string[] = []
   if (attributes !== original) {
     for (const key in attributes) {
