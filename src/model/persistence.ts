@@ -77,24 +77,35 @@ function insertModel(model: Model, meta: ModelMetadata): Promise<boolean> {
   })
 }
 
+/**
+ * Inserts the model's row. Declared columns it was not given are read back in the same statement
+ * where the dialect can (defaults, generated values), else set to null; the auto-increment key
+ * comes back either way. So a created model never reads `undefined` for a declared column.
+ */
 async function insertRow(model: Model, meta: ModelMetadata): Promise<void> {
-  const row = dbValues(model, meta, Object.keys(model.$attributes))
+  const attributes = model.$attributes
+  const row = dbValues(model, meta, Object.keys(attributes))
   const increments = meta.autoIncrement
-  const builder = ModelAdapter.table(meta)
-  if (!increments || row[increments.column] !== undefined) {
-    await builder.insert(row)
+  const key = increments && row[increments.column] === undefined ? increments.column : undefined
+  const columns = key === undefined ? [] : [key]
+  for (const column of meta.columns) {
+    if (attributes[column.column] === undefined && column.column !== key) columns.push(column.column)
+  }
+  if (!columns.length) {
+    await ModelAdapter.table(meta).insert(row)
     return
   }
   const connection = ModelAdapter.connection(meta)
-  let id: unknown
-  if (connection.dialect.supports.returning) {
-    const [returned] = (await builder.insert(row).returning(increments.column)) as Row[]
-    id = returned?.[increments.column]
-  } else {
-    const [inserted] = (await builder.insert(row)) as unknown[]
-    id = inserted
+  const inserted = await connection.dialect.insertRow(connection.current(), meta.table, row, columns, key)
+  for (const column of columns) {
+    const value = inserted.row[column]
+    if (value === undefined || value === null) {
+      writeAttribute(model, column, column === key ? value : null)
+      continue
+    }
+    const cast = column === key ? undefined : meta.byColumn.get(column)!.effectiveCast
+    writeAttribute(model, column, cast ? cast.get(value) : value)
   }
-  writeAttribute(model, increments.column, id)
 }
 
 /**
