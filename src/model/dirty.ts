@@ -45,3 +45,12 @@ export function byProperty(meta: ModelMetadata, row: Row, columns: readonly stri
 export function columnOf(meta: ModelMetadata, name: string): string | undefined {
   return meta.lookup.get(name)?.column
 }
+
+/** Every column present in `row`, keyed by its property (`$original`'s view of the stored row). */
+export function storedByProperty(meta: ModelMetadata, row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const column of meta.columns) {
+    if (column.column in row) out[column.property] = row[column.column]
+  }
+  return out
+}

@@ -8,7 +8,7 @@ import { loadRelations, relatedClient } from '../relations/model-relations.js'
 import { morphMap } from '../relations/morph-map.js'
 import type { RelatedClient, RelationConstraint, RelationPath } from '../relations/relation-types.js'
 import { defineAccessors } from './accessors.js'
-import { byProperty, columnOf, dirtyColumns } from './dirty.js'
+import { byProperty, columnOf, dirtyColumns, storedByProperty } from './dirty.js'
 import * as finders from './finders.js'
 import { takePendingRow } from './hydrate.js'
 import { assignments, type MassAssignmentRules } from './mass-assignment.js'
@@ -94,13 +94,7 @@ export class Model {
    * object on each read; changing it changes nothing.
    */
   get $original(): Partial<ModelAttributes<this>> {
-    const meta = this.$meta
-    const row = this.$originalAttributes
-    const out: Record<string, unknown> = {}
-    for (const column of meta.columns) {
-      if (column.column in row) out[column.property] = row[column.column]
-    }
-    return out as Partial<ModelAttributes<this>>
+    return storedByProperty(this.$meta, this.$originalAttributes) as Partial<ModelAttributes<this>>
   }
 
   /** Values selected beside the model's columns (aggregates such as `postsCount`). */

@@ -4,6 +4,7 @@ import { type AggregateSource, runAggregate } from './aggregates.js'
 import { checkCount, checkDirection } from './direction.js'
 import { applyOrders, type OrderItem } from './order.js'
 import { chunk, cursor, cursorPaginate, paginate, type CursorPage, type Page } from './paginators.js'
+import { pluckRows } from './pluck.js'
 import type { Direction, Operator, Row, Value } from './query-target.js'
 import { type Clause, checkOperator, invoke, nullTest, WhereBuilder, type Subquery } from './where-builder.js'
 
@@ -338,21 +339,8 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   pluck(column: C, key: C): Promise<Record<string, unknown>>
   async pluck(column: C, key?: C): Promise<unknown[] | Record<string, unknown>> {
     const name = this.column(column)
-    const builder = this.prepared().compile(this.knex(), { orders: true, paging: true, select: false })
-    if (key === undefined) {
-      const rows = (await builder.select(name)) as Row[]
-      const field = name.slice(name.lastIndexOf('.') + 1)
-      return rows.map((row) => row[field])
-    }
-    const keyName = this.column(key)
-    const rows = (await builder.select({ quarry_value: name, quarry_key: keyName })) as Row[]
-    const out: Record<string, unknown> = {}
-    for (const row of rows) {
-      const k = String(row.quarry_key)
-      if (k === '__proto__') Object.defineProperty(out, k, { value: row.quarry_value, enumerable: true, writable: true, configurable: true })
-      else out[k] = row.quarry_value
-    }
-    return out
+    const keyName = key === undefined ? undefined : this.column(key)
+    return pluckRows(this.prepared().compile(this.knex(), { orders: true, paging: true, select: false }), name, keyName)
   }
 
   /** The number of rows (non-null values of `column`) the query matches. */
