@@ -129,6 +129,9 @@ export class Connection {
    * nested call opens a savepoint. With `retries`, a serialization failure re-runs `fn`.
    */
   async transaction<T>(fn: (trx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
+    if (typeof fn !== 'function') {
+      throw new QuarryError(`transaction() needs a callback: db.transaction(async (trx) => { … }), got ${fn === undefined ? 'nothing' : typeof fn}`)
+    }
     const parent = currentFrame(this)
     if (parent) return this.savepoint(parent, fn)
     const retries = options.retries ?? 0

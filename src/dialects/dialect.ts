@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import type { QuarryError } from '../errors/index.js'
 import type { ResolvedConnection, ResolvedNode } from '../connection/config.js'
 import type { FailedStatement } from './error-table.js'
+import type { InsertedRow } from './insert-returning.js'
 
 /** Runs a query on the connection where a statement failed and resolves to its rows. */
 export type RowLookup = (sql: string, bindings: readonly unknown[]) => Promise<Record<string, unknown>[]>
@@ -95,6 +96,13 @@ export interface Dialect {
   readonly columnTypes: ColumnTypes
   /** Lists the current database's own base tables: one row per table, in a `name` column. */
   readonly listTablesSql: string
+  /**
+   * Inserts one row into `table` and reads back what the database stored in `columns` (defaults,
+   * generated values, the auto-increment `key`) in the same statement, where the server returns
+   * rows from an INSERT (PostgreSQL, CockroachDB, SQLite, libSQL, MariaDB ≥ 10.5). Elsewhere only
+   * `key` comes back (`readBack: false`). With no columns asked, a plain INSERT.
+   */
+  insertRow(knex: Knex, table: string, row: Record<string, unknown>, columns: readonly string[], key: string | undefined): Promise<InsertedRow>
   /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */
   advisoryLock?(name: string): AdvisoryLockSql
 }

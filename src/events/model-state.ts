@@ -17,7 +17,7 @@ export function captureState(model: Model): ModelState {
   return {
     attributes,
     // Until the first assignment the two are one object; keep it that way.
-    original: model.$original === model.$attributes ? attributes : { ...model.$original },
+    original: model.$originalAttributes === model.$attributes ? attributes : { ...model.$originalAttributes },
     isPersisted: model.$isPersisted,
     isDeleted: model.$isDeleted,
     changes: model.$changes,
@@ -28,7 +28,7 @@ export function captureState(model: Model): ModelState {
 /** Puts `state` back on `model` (after its write was rolled back). */
 export function restoreState(model: Model, state: ModelState): void {
   model.$attributes = state.attributes
-  model.$original = state.original
+  model.$originalAttributes = state.original
   model.$isPersisted = state.isPersisted
   model.$isDeleted = state.isDeleted
   model.$changes = state.changes

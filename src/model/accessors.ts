@@ -5,17 +5,17 @@ import type { ModelMetadata } from './model-metadata.js'
 /** The instance state the accessors touch. */
 export interface AttributeStore {
   $attributes: Row
-  $original: Row
+  $originalAttributes: Row
   $relations: Record<string, unknown>
 }
 
 /**
- * Writes one column value. `$original` and `$attributes` are the same object until the first
- * write (hydration copies nothing); the first write copies the row, so `$original` keeps what was
+ * Writes one column value. `$originalAttributes` and `$attributes` are the same object until the first
+ * write (hydration copies nothing); the first write copies the row, so `$originalAttributes` keeps what was
  * read.
  */
 export function writeAttribute(model: AttributeStore, column: string, value: unknown): void {
-  if (model.$attributes === model.$original) model.$attributes = { ...model.$original }
+  if (model.$attributes === model.$originalAttributes) model.$attributes = { ...model.$originalAttributes }
   model.$attributes[column] = value
 }
 

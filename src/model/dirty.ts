@@ -3,13 +3,13 @@ import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 
 /**
- * The columns whose value differs from `$original`: compared by identity, by time for dates,
+ * The columns whose value differs from `$originalAttributes`: compared by identity, by time for dates,
  * by content for JSON (so in-place changes to an object count). Fast when nothing was assigned:
- * `$attributes` is then still `$original`.
+ * `$attributes` is then still `$originalAttributes`.
  */
 export function dirtyColumns(model: Model, meta: ModelMetadata): string[] {
   const attributes = model.$attributes
-  const original = model.$original
+  const original = model.$originalAttributes
   const dirty: string[] = []
   if (attributes !== original) {
     for (const key in attributes) {
@@ -44,4 +44,13 @@ export function byProperty(meta: ModelMetadata, row: Row, columns: readonly stri
 /** The column a property or column name refers to, or undefined. */
 export function columnOf(meta: ModelMetadata, name: string): string | undefined {
   return meta.lookup.get(name)?.column
+}
+
+/** Every column present in `row`, keyed by its property (`$original`'s view of the stored row). */
+export function storedByProperty(meta: ModelMetadata, row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const column of meta.columns) {
+    if (column.column in row) out[column.property] = row[column.column]
+  }
+  return out
 }

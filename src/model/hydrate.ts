@@ -16,7 +16,7 @@ export function takePendingRow(): Row | undefined {
 /**
  * Rows to models, on the hot path: the driver's row object becomes `$attributes` as it is (only
  * the columns with a cast are converted, in place, from a list computed once per model), and
- * `$original` is the same object until the first write. No per-row closures, no key scans —
+ * `$originalAttributes` is the same object until the first write. No per-row closures, no key scans —
  * unless the select list was customised (`extras`), when columns that are not the model's move to
  * `$extras`.
  */

@@ -8,7 +8,7 @@ import { loadRelations, relatedClient } from '../relations/model-relations.js'
 import { morphMap } from '../relations/morph-map.js'
 import type { RelatedClient, RelationConstraint, RelationPath } from '../relations/relation-types.js'
 import { defineAccessors } from './accessors.js'
-import { byProperty, columnOf, dirtyColumns } from './dirty.js'
+import { byProperty, columnOf, dirtyColumns, storedByProperty } from './dirty.js'
 import * as finders from './finders.js'
 import { takePendingRow } from './hydrate.js'
 import { assignments, type MassAssignmentRules } from './mass-assignment.js'
@@ -58,8 +58,11 @@ export class Model {
 
   /** The row, keyed by column name, values as JavaScript sees them (casts applied). */
   declare $attributes: Row
-  /** The row as last read or saved; the same object as `$attributes` until the first assignment. */
-  declare $original: Row
+  /**
+   * @internal The row as last read or saved, keyed by column like `$attributes`; the same object
+   * as `$attributes` until the first assignment. `$original` is the public, by-property view.
+   */
+  declare $originalAttributes: Row
   /** The row exists in the database. */
   declare $isPersisted: boolean
   /** The row was removed by `delete()`/`forceDelete()` through this instance. */
@@ -81,8 +84,17 @@ export class Model {
     // column accessors exist before any property is touched.
     if (row === undefined) modelMetadata(new.target)
     this.$attributes = row ?? {}
-    this.$original = this.$attributes
+    this.$originalAttributes = this.$attributes
     this.$isPersisted = row !== undefined
+  }
+
+  /**
+   * The attributes as last read or saved, keyed by property like `getDirty()`: after
+   * `user.displayName = 'x'`, `user.$original.displayName` is still the stored value. A new
+   * object on each read; changing it changes nothing.
+   */
+  get $original(): Partial<ModelAttributes<this>> {
+    return storedByProperty(this.$meta, this.$originalAttributes) as Partial<ModelAttributes<this>>
   }
 
   /** Values selected beside the model's columns (aggregates such as `postsCount`). */
@@ -375,13 +387,17 @@ export class Model {
     return this
   }
 
-  /** `set column = column + amount` in SQL, and on this model. */
-  async increment(column: ColumnName<this>, amount = 1): Promise<boolean> {
-    return persistence.incrementModel(this, this.$meta, column, amount)
+  /**
+   * `set column = column + amount` in SQL, and on this model; `extra` columns are written in the
+   * same statement: `await post.increment('views', 1, { lastViewedAt: new Date() })`.
+   */
+  async increment(column: ColumnName<this>, amount = 1, extra?: ModelAttributes<this>): Promise<boolean> {
+    return persistence.incrementModel(this, this.$meta, column, amount, extra as Row | undefined)
   }
 
-  async decrement(column: ColumnName<this>, amount = 1): Promise<boolean> {
-    return persistence.incrementModel(this, this.$meta, column, -amount)
+  /** `set column = column - amount`, with `extra` columns as `increment()`. */
+  async decrement(column: ColumnName<this>, amount = 1, extra?: ModelAttributes<this>): Promise<boolean> {
+    return persistence.incrementModel(this, this.$meta, column, typeof amount === 'number' ? -amount : amount, extra as Row | undefined)
   }
 
   /**
@@ -465,7 +481,7 @@ export class Model {
 }
 
 // The members most models never set live on the prototype until one does, so a hydrated model
-// carries three fields of its own ($attributes, $original, $isPersisted): loading 20,000 models
+// carries three fields of its own ($attributes, $originalAttributes, $isPersisted): loading 20,000 models
 // left the garbage collector a third less to copy.
 Object.assign(Model.prototype, {
   $isDeleted: false,

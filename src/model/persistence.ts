@@ -40,7 +40,7 @@ export function keyWhere(model: Model, meta: ModelMetadata): Row {
   if (!meta.primaryKey.length) throw new QuarryError(`${meta.name} has no @column.primary(); it cannot be updated or deleted by key`)
   const where: Row = {}
   for (const key of meta.primaryKey) {
-    const value = model.$original[key.column] ?? model.$attributes[key.column]
+    const value = model.$originalAttributes[key.column] ?? model.$attributes[key.column]
     if (value === undefined || value === null) throw new QuarryError(`${meta.name} has no value for its key ${key.property}`)
     where[key.column] = value
   }
@@ -49,7 +49,7 @@ export function keyWhere(model: Model, meta: ModelMetadata): Row {
 
 /** After a write: what was written becomes the original; remember what changed for `wasChanged`. */
 function synced(model: Model, meta: ModelMetadata, changed: string[]): true {
-  model.$original = model.$attributes
+  model.$originalAttributes = model.$attributes
   model.$changes = changed
   if (meta.byContent.length) snapshotContent(model, meta)
   return true
@@ -77,24 +77,35 @@ function insertModel(model: Model, meta: ModelMetadata): Promise<boolean> {
   })
 }
 
+/**
+ * Inserts the model's row. Declared columns it was not given are read back in the same statement
+ * where the dialect can (defaults, generated values), else set to null; the auto-increment key
+ * comes back either way. So a created model never reads `undefined` for a declared column.
+ */
 async function insertRow(model: Model, meta: ModelMetadata): Promise<void> {
-  const row = dbValues(model, meta, Object.keys(model.$attributes))
+  const attributes = model.$attributes
+  const row = dbValues(model, meta, Object.keys(attributes))
   const increments = meta.autoIncrement
-  const builder = ModelAdapter.table(meta)
-  if (!increments || row[increments.column] !== undefined) {
-    await builder.insert(row)
+  const key = increments && row[increments.column] === undefined ? increments.column : undefined
+  const columns = key === undefined ? [] : [key]
+  for (const column of meta.columns) {
+    if (attributes[column.column] === undefined && column.column !== key) columns.push(column.column)
+  }
+  if (!columns.length) {
+    await ModelAdapter.table(meta).insert(row)
     return
   }
   const connection = ModelAdapter.connection(meta)
-  let id: unknown
-  if (connection.dialect.supports.returning) {
-    const [returned] = (await builder.insert(row).returning(increments.column)) as Row[]
-    id = returned?.[increments.column]
-  } else {
-    const [inserted] = (await builder.insert(row)) as unknown[]
-    id = inserted
+  const inserted = await connection.dialect.insertRow(connection.current(), meta.table, row, columns, key)
+  for (const column of columns) {
+    const value = inserted.row[column]
+    if (value === undefined || value === null) {
+      writeAttribute(model, column, column === key ? value : null)
+      continue
+    }
+    const cast = column === key ? undefined : meta.byColumn.get(column)!.effectiveCast
+    writeAttribute(model, column, cast ? cast.get(value) : value)
   }
-  writeAttribute(model, increments.column, id)
 }
 
 /**
@@ -142,7 +153,7 @@ async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> 
       if (!column.slug!.onUpdate || dirty.has(column.column)) continue
       if (!column.slug!.from.some((p) => dirty.has(meta.byProperty.get(p)!.column))) continue
       const base = baseSlug(meta, column, (property) => model.$attributes[meta.byProperty.get(property)!.column])
-      const current = model.$original[column.column]
+      const current = model.$originalAttributes[column.column]
       if (current === base || (typeof current === 'string' && current.startsWith(`${base}-`))) continue
       setAutomatically(column.column, (await freeSlug(meta, column, base, 0)).value)
       dirty.add(column.column)
@@ -151,7 +162,7 @@ async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> 
     const version = meta.version
     let expected: number | undefined
     if (version) {
-      expected = Number(model.$original[version.column] ?? 0)
+      expected = Number(model.$originalAttributes[version.column] ?? 0)
       if (!dirty.has(version.column)) setAutomatically(version.column, expected + 1)
       dirty.add(version.column)
       where[version.column] = expected
@@ -164,7 +175,7 @@ async function updateModel(model: Model, meta: ModelMetadata): Promise<boolean> 
     } catch (error) {
       for (const [column, present, previous] of automatic.reverse()) {
         if (present) writeAttribute(model, column, previous)
-        else if (model.$attributes !== model.$original) delete model.$attributes[column]
+        else if (model.$attributes !== model.$originalAttributes) delete model.$attributes[column]
       }
       throw error
     }
@@ -233,30 +244,70 @@ export async function refreshModel(model: Model, meta: ModelMetadata): Promise<v
   synced(model, meta, [])
 }
 
-/** `increment('views', 2)`: `set views = views + 2` in SQL (no lost updates), mirrored on the model. */
-export function incrementModel(model: Model, meta: ModelMetadata, name: string, amount: number): Promise<boolean> {
+/**
+ * `increment('views', 2, { lastViewer: 'ann' })`: `set views = views + 2` in SQL (no lost
+ * updates), with the `extra` columns (casts applied) and `updatedAt` in the same statement,
+ * mirrored on the model.
+ */
+export function incrementModel(model: Model, meta: ModelMetadata, name: string, amount: number, extra?: Row): Promise<boolean> {
   const column = meta.lookup.get(name)
   if (!column) return Promise.reject(unknownColumn(meta, name, 'increment()'))
   if (typeof amount !== 'number' || !Number.isFinite(amount)) {
     return Promise.reject(new QuarryError(`increment() amount must be a finite number, got ${JSON.stringify(amount)}`))
   }
+  let values: { model: Row; database: Row }
+  try {
+    values = extraValues(meta, column.column, extra)
+  } catch (error) {
+    return Promise.reject(error)
+  }
   return runStep('update', model, async () => {
     const builder = ModelAdapter.table(meta).where(keyWhere(model, meta))
-    const extra: Row = {}
     const now = new Date()
-    if (meta.updatedAt) extra[meta.updatedAt.column] = now
+    if (meta.updatedAt && !(meta.updatedAt.column in values.database)) {
+      values.database[meta.updatedAt.column] = now
+      values.model[meta.updatedAt.column] = now
+    }
     builder.increment(column.column, amount)
-    await (Object.keys(extra).length ? builder.update(extra) : builder)
+    await (Object.keys(values.database).length ? builder.update(values.database) : builder)
     const before = Number(model.$attributes[column.column] ?? 0)
-    const changed: Record<string, unknown> = { [column.column]: before + amount }
-    if (meta.updatedAt) changed[meta.updatedAt.column] = now
+    const changed: Row = { [column.column]: before + amount, ...values.model }
     // Only these columns are now in the database: keep other unsaved changes dirty.
-    const shared = model.$attributes === model.$original
+    const shared = model.$attributes === model.$originalAttributes
+    // A copy: a rolled-back transaction puts the previous snapshots object back.
+    const snapshots = model.$snapshots && { ...model.$snapshots }
+    if (snapshots) model.$snapshots = snapshots
     for (const [key, value] of Object.entries(changed)) {
       model.$attributes[key] = value
-      if (!shared) model.$original[key] = value
+      if (!shared) model.$originalAttributes[key] = value
+      if (snapshots && key in snapshots) snapshots[key] = value === undefined ? undefined : JSON.stringify(value)
     }
     model.$changes = Object.keys(changed)
     return true
   })
+}
+
+/**
+ * The `extra` columns of an increment, named by property or column: as the model holds them
+ * (`assign` applied) and as the database takes them (`set` applied). Unknown names, or the
+ * incremented column itself, throw before any SQL.
+ */
+export function extraValues(meta: ModelMetadata, incremented: string, extra: Row | undefined): { model: Row; database: Row } {
+  const model: Row = {}
+  const database: Row = {}
+  if (extra === undefined) return { model, database }
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
+    throw new QuarryError(`increment() extra columns must be an object of values, got ${JSON.stringify(extra)}`)
+  }
+  for (const [name, given] of Object.entries(extra)) {
+    const column = meta.lookup.get(name)
+    if (!column) throw unknownColumn(meta, name, 'increment()')
+    if (column.column === incremented) throw new QuarryError(`increment(): "${name}" is the column being incremented; it cannot also be set`)
+    if (given === undefined) continue
+    const cast = column.effectiveCast
+    const value = given === null || !cast?.assign ? given : cast.assign(given)
+    model[column.column] = value
+    database[column.column] = value === null || !cast ? value : cast.set(value)
+  }
+  return { model, database }
 }

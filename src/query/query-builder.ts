@@ -4,8 +4,9 @@ import { type AggregateSource, runAggregate } from './aggregates.js'
 import { checkCount, checkDirection } from './direction.js'
 import { applyOrders, type OrderItem } from './order.js'
 import { chunk, cursor, cursorPaginate, paginate, type CursorPage, type Page } from './paginators.js'
+import { pluckRows } from './pluck.js'
 import type { Direction, Operator, Row, Value } from './query-target.js'
-import { type Clause, checkOperator, invoke, WhereBuilder, type Subquery } from './where-builder.js'
+import { type Clause, checkOperator, invoke, nullTest, WhereBuilder, type Subquery } from './where-builder.js'
 
 /** A select item: a column, or `{ alias: column }`. */
 export type SelectItem<C extends string> = C | Readonly<Record<string, C>>
@@ -137,9 +138,25 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
 
   /** `having('age', '>', 30)` (on a grouped column); `havingRaw('count(*) > ?', [2])` for aggregates. */
   having(column: C, operator: Operator, value: Value): this {
+    return this.addHaving('having', column, operator, value)
+  }
+
+  /** `orHaving('total', '>', 5)`: a HAVING condition joined with OR. */
+  orHaving(column: C, operator: Operator, value: Value): this {
+    return this.addHaving('orHaving', column, operator, value)
+  }
+
+  private addHaving(method: 'having' | 'orHaving', column: C, operator: Operator, value: Value): this {
     const name = this.column(column)
     const op = checkOperator(operator)
-    this.havings.push((b) => void b.having(name, op, value as Knex.Value))
+    if (value === undefined) throw new QuarryError(`${method}('${column}', …): undefined cannot be compared; use null for NULL`)
+    if (value === null) {
+      // As in where(): `= null` is IS NULL, `!=`/`<>` null IS NOT NULL, anything else an error.
+      const nullMethod = `${method}${nullTest(op, column) ? 'Null' : 'NotNull'}`
+      this.havings.push((b) => invoke(b, nullMethod, name))
+      return this
+    }
+    this.havings.push((b) => invoke(b, method, name, op, value))
     return this
   }
 
@@ -313,12 +330,17 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
     return (rows as unknown[]).length > 0
   }
 
-  /** The values of one column: `await User.query().pluck('email')`. */
-  async pluck(column: C): Promise<unknown[]> {
+  /**
+   * The values of one column: `await User.query().pluck('email')` → `['a@b.c', …]`; with a key
+   * column, an object keyed by it: `pluck('email', 'id')` → `{ 1: 'a@b.c', 2: … }` (a later row
+   * wins a repeated key).
+   */
+  pluck(column: C): Promise<unknown[]>
+  pluck(column: C, key: C): Promise<Record<string, unknown>>
+  async pluck(column: C, key?: C): Promise<unknown[] | Record<string, unknown>> {
     const name = this.column(column)
-    const rows = (await this.prepared().compile(this.knex(), { orders: true, paging: true, select: false }).select(name)) as Row[]
-    const key = name.slice(name.lastIndexOf('.') + 1)
-    return rows.map((row) => row[key])
+    const keyName = key === undefined ? undefined : this.column(key)
+    return pluckRows(this.prepared().compile(this.knex(), { orders: true, paging: true, select: false }), name, keyName)
   }
 
   /** The number of rows (non-null values of `column`) the query matches. */

@@ -38,6 +38,18 @@ function bindable(value: unknown, knex: Knex): Knex.Value | Knex.QueryBuilder {
   return value as Knex.Value
 }
 
+/**
+ * Whether a comparison with `null` means `IS NULL` (`=`) or `IS NOT NULL` (`!=`, `<>`); any other
+ * operator has no meaning with NULL and is a `QuarryError` naming the column.
+ */
+export function nullTest(operator: string, column: string): boolean {
+  if (operator === '=') return true
+  if (operator === '!=' || operator === '<>') return false
+  throw new QuarryError(
+    `"${column}" ${operator} null matches no row in SQL; compare null only with =, != or <> (IS NULL / IS NOT NULL), or use whereNull()/whereNotNull()`,
+  )
+}
+
 function checkValue(value: unknown): void {
   if (value === undefined) throw new QuarryError('undefined cannot be compared; use null and whereNull() for NULL')
 }
@@ -121,7 +133,10 @@ export abstract class WhereBuilder<T, C extends string> {
       })
       return this.addWhere((b, knex) => {
         invoke(b, method, (inner: Knex.QueryBuilder) => {
-          for (const [column, value] of entries) inner.where(column, bindable(value, knex))
+          for (const [column, value] of entries) {
+            if (value === null) inner.whereNull(column)
+            else inner.where(column, bindable(value, knex))
+          }
         })
       })
     }
@@ -130,12 +145,19 @@ export abstract class WhereBuilder<T, C extends string> {
     if (args.length === 2) {
       checkValue(args[1])
       const value = args[1]
+      if (value === null) return this.addWhere((b) => invoke(b, `${bool === 'or' ? 'orWhere' : 'where'}${not ? 'NotNull' : 'Null'}`, column))
       return this.addWhere((b, knex) => invoke(b, method, column, bindable(value, knex)))
     }
     if (args.length !== 3) throw new QuarryError(`where() takes (column, value) or (column, operator, value); got ${args.length} arguments`)
     const operator = checkOperator(args[1])
     checkValue(args[2])
     const value = args[2]
+    if (value === null) {
+      // `= null` is IS NULL and `!=`/`<>` null IS NOT NULL; a bound NULL would match nothing.
+      const isNull = nullTest(operator, first) !== not
+      const nullMethod = `${bool === 'or' ? 'orWhere' : 'where'}${isNull ? 'Null' : 'NotNull'}`
+      return this.addWhere((b) => invoke(b, nullMethod, column))
+    }
     if (operator.endsWith('ilike')) {
       // Case-insensitive LIKE is spelled differently per database; knex's whereILike knows how.
       const negated = not !== operator.startsWith('not ')

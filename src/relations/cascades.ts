@@ -77,6 +77,6 @@ async function restoreChildren(parent: Model, meta: ModelMetadata, relations: Re
 }
 
 function keyOf(model: Model, meta: ModelMetadata): unknown {
-  if (meta.primaryKey.length === 1) return model.$original[meta.primaryKey[0]!.column] ?? model.$attributes[meta.primaryKey[0]!.column]
-  return Object.fromEntries(meta.primaryKey.map((k) => [k.property, model.$original[k.column] ?? model.$attributes[k.column]]))
+  if (meta.primaryKey.length === 1) return model.$originalAttributes[meta.primaryKey[0]!.column] ?? model.$attributes[meta.primaryKey[0]!.column]
+  return Object.fromEntries(meta.primaryKey.map((k) => [k.property, model.$originalAttributes[k.column] ?? model.$attributes[k.column]]))
 }

@@ -40,7 +40,11 @@ export class MigrationRunner {
     this.recorder = new StatementRecorder(db, connection.name)
   }
 
-  async run(entry: MigrationEntry, direction: Direction, batch: number, dryRun: boolean): Promise<RanMigration> {
+  /**
+   * `earlier`, in a dry run: the schema statements the run's earlier migrations would have sent;
+   * this one's are added to it (SQLite's table rebuilds read a table those create).
+   */
+  async run(entry: MigrationEntry, direction: Direction, batch: number, dryRun: boolean, earlier?: Statement[]): Promise<RanMigration> {
     const Class = await entry.load()
     const migration = new Class()
     if (direction === 'down' && typeof migration.down !== 'function') {
@@ -51,7 +55,7 @@ export class MigrationRunner {
     bindMigration(migration, {
       db: this.db,
       connection: this.connection,
-      schema: new SchemaBuilder(this.connection, dryRun ? planned : undefined),
+      schema: new SchemaBuilder(this.connection, dryRun ? planned : undefined, earlier),
       dryRun,
     })
     const body = async () => {
@@ -72,6 +76,7 @@ export class MigrationRunner {
     } catch (error) {
       if (!(error instanceof DryRunRollback)) throw this.failure(entry, direction, error, log, transactional)
     }
+    if (dryRun && earlier) earlier.push(...planned)
     return {
       name: entry.name,
       direction,

@@ -71,6 +71,8 @@ export class Migrator {
   private readonly repository: MigrationRepository
   private readonly lock: MigrationLock
   private readonly runner: MigrationRunner
+  /** Per dry run: the schema statements its migrations would have sent so far. */
+  private readonly planned = new WeakMap<MigrationRun, Statement[]>()
 
   constructor(
     readonly db: Database,
@@ -199,7 +201,9 @@ export class Migrator {
 
   private async step(run: MigrationRun, entry: MigrationEntry, direction: Direction, batch: number): Promise<void> {
     this.options.onProgress?.({ type: 'start', name: entry.name, direction })
-    const ran = await this.runner.run(entry, direction, batch, run.dryRun)
+    let earlier = run.dryRun ? this.planned.get(run) : undefined
+    if (run.dryRun && !earlier) this.planned.set(run, (earlier = []))
+    const ran = await this.runner.run(entry, direction, batch, run.dryRun, earlier)
     run.migrations.push(ran)
     this.options.onProgress?.({ type: 'done', migration: ran })
   }

@@ -20,8 +20,13 @@ interface CompiledQuery {
   sql: string
   bindings?: readonly unknown[]
   output?: unknown
-  statementsProducer?: (pragma: undefined, connection: unknown) => Promise<{ pre: string[]; sql: string[]; post: string[] }>
+  statementsProducer?: (pragma: undefined, connection: unknown) => Promise<Produced>
 }
+
+type Produced = { pre: string[]; sql: string[]; post: string[] }
+
+/** Ends the savepoint a dry run replays its planned statements in. */
+class ReplayDone extends Error {}
 
 /**
  * `this.schema` in a migration: creates, changes and drops tables on one connection, inside the
@@ -40,7 +45,12 @@ export class SchemaBuilder {
   constructor(
     readonly connection: Connection,
     private readonly dryRunSink?: StatementSink,
+    /** In a dry run: the schema statements earlier migrations of the same run would have sent. */
+    private readonly earlier: readonly Statement[] = [],
   ) {}
+
+  /** In a dry run: what this builder would have sent so far. */
+  private readonly planned: Statement[] = []
 
   /** True when changes are compiled and collected, not sent. */
   get dryRun(): boolean {
@@ -96,10 +106,16 @@ export class SchemaBuilder {
    */
   async raw(sql: string, bindings: readonly unknown[] = []): Promise<Row[]> {
     if (this.dryRunSink) {
-      this.dryRunSink.push({ sql, bindings })
+      this.plan({ sql, bindings })
       return []
     }
     return this.connection.raw(sql, bindings)
+  }
+
+  /** A statement a dry run would have sent: reported, and kept for a later replay. */
+  private plan(statement: Statement): void {
+    this.dryRunSink!.push(statement)
+    this.planned.push(statement)
   }
 
   private knex(): Knex {
@@ -121,19 +137,50 @@ export class SchemaBuilder {
     for (const query of builder.toSQL() as unknown as CompiledQuery[]) await this.collect(query)
   }
 
-  /** SQLite rebuilds a table for some changes; the statements depend on its current definition. */
-  private async collect(query: CompiledQuery): Promise<void> {
-    const sink = this.dryRunSink!
-    const bindings = query.bindings ?? []
-    if (query.statementsProducer) {
+  /**
+   * Runs a statements producer (SQLite's table rebuild), which reads the table's definition from
+   * the database. When an earlier migration of this dry run creates the table, it is not there:
+   * the statements planned so far are replayed in a savepoint of the dry run's transaction, the
+   * producer reads them, and the savepoint is rolled back, so the change is reported as it will run.
+   */
+  private async produce(producer: NonNullable<CompiledQuery['statementsProducer']>): Promise<Produced> {
+    const run = async () => {
       const client = this.knex().client
       const connection = await client.acquireConnection()
       try {
-        const produced = await query.statementsProducer(undefined, connection)
-        for (const sql of [...produced.pre, ...produced.sql, ...produced.post]) sink.push({ sql, bindings })
+        return await producer(undefined, connection)
       } finally {
         await client.releaseConnection(connection)
       }
+    }
+    try {
+      return await run()
+    } catch (error) {
+      const replay = [...this.earlier, ...this.planned]
+      if (!replay.length || !this.connection.currentTransaction() || !this.connection.dialect.supports.transactionalDdl) throw error
+      let produced: Produced | undefined
+      try {
+        await this.connection.transaction(async () => {
+          for (const statement of replay) {
+            if (!statement.sql.startsWith('--')) await this.knex().raw(statement.sql, statement.bindings as Knex.RawBinding[])
+          }
+          produced = await run()
+          throw new ReplayDone()
+        })
+      } catch (replayError) {
+        if (!(replayError instanceof ReplayDone)) throw error
+      }
+      return produced!
+    }
+  }
+
+  /** SQLite rebuilds a table for some changes; the statements depend on its current definition. */
+  private async collect(query: CompiledQuery): Promise<void> {
+    const sink = { push: (statement: Statement) => this.plan(statement) }
+    const bindings = query.bindings ?? []
+    if (query.statementsProducer) {
+      const produced = await this.produce(query.statementsProducer)
+      for (const sql of [...produced.pre, ...produced.sql, ...produced.post]) sink.push({ sql, bindings })
       return
     }
     sink.push({ sql: query.sql, bindings })

@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import pluralize from 'pluralize'
 import type { ColumnTypes } from '../dialects/dialect.js'
 import { QuarryError } from '../errors/index.js'
+import { type CheckBindings, checkBindings } from './check-bindings.js'
 import { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder } from './column-builder.js'
 
 type Columns = string | readonly string[]
@@ -335,9 +336,13 @@ export class TableBuilder {
     return this
   }
 
-  /** A check constraint: `t.check('?? >= 0', { price: 'price' })` as knex takes it. */
-  check(predicate: string, bindings?: Record<string, unknown>, constraintName?: string): this {
-    this.knexTable.check(predicate, bindings, constraintName)
+  /**
+   * A check constraint, `??` for a column and `?` for a value, filled in order from an array or an
+   * object: `t.check('?? <= ??', ['discount', 'price'])`, `t.check('?? >= 0', { price: 'price' })`;
+   * knex's named form too: `t.check(':price: >= 0', { price: 'price' }, 'price_positive')`.
+   */
+  check(predicate: string, bindings?: CheckBindings, constraintName?: string): this {
+    this.knexTable.check(predicate, checkBindings(predicate, bindings) as Record<string, unknown> | undefined, constraintName)
     return this
   }
 

@@ -7,6 +7,8 @@ import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings, t
 import type { FailedStatement } from '../error-table.js'
 import { MysqlIndexNames } from './mysql-index-names.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
+import type { InsertedRow } from '../insert-returning.js'
+import { MysqlInserter } from './mysql-insert.js'
 
 const require = createRequire(import.meta.url)
 
@@ -90,6 +92,13 @@ export class MysqlDialect implements Dialect {
 
   isConnectionFailure(error: unknown): boolean {
     return isSocketFailure(error) || isMysqlConnectionFailure(error)
+  }
+
+  private readonly inserter = new MysqlInserter((result) => this.rawRows(result))
+
+  /** MariaDB ≥ 10.5 reads the row back with RETURNING; MySQL and older MariaDB give the insert id only. */
+  insertRow(knex: Knex, table: string, row: Record<string, unknown>, columns: readonly string[], key: string | undefined): Promise<InsertedRow> {
+    return this.inserter.insertRow(knex, table, row, columns, key)
   }
 
   rawRows(result: unknown): Record<string, unknown>[] {

@@ -5,6 +5,7 @@ import { type ClientClass, quarryClient } from '../../connection/quarry-client.j
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
+import { type InsertedRow, insertReturning } from '../insert-returning.js'
 
 const require = createRequire(import.meta.url)
 
@@ -135,6 +136,10 @@ export class PostgresDialect implements Dialect {
 
   isConnectionFailure(error: unknown): boolean {
     return isSocketFailure(error) || isPostgresConnectionFailure(error)
+  }
+
+  insertRow(knex: Knex, table: string, row: Record<string, unknown>, columns: readonly string[]): Promise<InsertedRow> {
+    return insertReturning(knex, table, row, columns)
   }
 
   rawRows(result: unknown): Record<string, unknown>[] {

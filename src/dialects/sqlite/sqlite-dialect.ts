@@ -6,6 +6,7 @@ import type { Dialect } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { translateSqliteError } from './sqlite-errors.js'
 import { SqliteKnexClient } from './sqlite-knex-client.js'
+import { type InsertedRow, insertReturning } from '../insert-returning.js'
 
 interface BetterSqliteDatabase {
   pragma(source: string): unknown
@@ -88,6 +89,10 @@ export class SqliteDialect implements Dialect {
 
   isConnectionFailure(_error: unknown): boolean {
     return false
+  }
+
+  insertRow(knex: Knex, table: string, row: Record<string, unknown>, columns: readonly string[]): Promise<InsertedRow> {
+    return insertReturning(knex, table, row, columns)
   }
 
   rawRows(result: unknown): Record<string, unknown>[] {

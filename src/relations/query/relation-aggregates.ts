@@ -145,7 +145,7 @@ export function takeAggregates(models: readonly Model[], aggregates: readonly Re
     if (!found) continue
     copyRow ??= rowCopier(Object.keys(row).filter((key) => !aliases.has(key)))
     const copy = copyRow(row)
-    if (model.$original === row) model.$original = copy
+    if (model.$originalAttributes === row) model.$originalAttributes = copy
     model.$attributes = copy
   }
 }
