@@ -5,6 +5,7 @@ import { QueryBuilder } from '../query/query-builder.js'
 import type { Operator, Row } from '../query/query-target.js'
 import type { Clause } from '../query/where-builder.js'
 import { eagerRequests } from '../relations/eager/eager-tree.js'
+import { rankedPerParent } from '../relations/eager/per-parent.js'
 import type { Constraint } from '../relations/relation.js'
 import { type AggregateFunction, relationAggregate } from '../relations/query/relation-aggregates.js'
 import { hasClause, type HasOptions } from '../relations/query/relation-exists.js'
@@ -339,8 +340,16 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   }
 
   protected override compile(knex: Knex, parts: { orders: boolean; paging: boolean; select: boolean; lock?: boolean }): Knex.QueryBuilder {
+    const state = this.$relationState
+    if (state?.partition !== undefined && parts.paging && parts.select && (this.limitValue !== undefined || this.offsetValue !== undefined)) {
+      // An eager query's limit/offset apply to each parent: ranked within the parent, then cut.
+      const inner = super.compile(knex, { ...parts, orders: false, paging: false })
+      state.compile(inner, knex, this.meta, true, this.selects.length === 0)
+      const how = { partition: state.partition, orders: this.orders, limit: this.limitValue, offset: this.offsetValue, meta: this.meta, ref: state.ref(this.meta) }
+      return rankedPerParent(inner, knex, { ...how, selectsNothing: this.selects.length === 0 && !state.aggregates })
+    }
     const builder = super.compile(knex, parts)
-    this.$relationState?.compile(builder, knex, this.meta, parts.select, this.selects.length === 0)
+    state?.compile(builder, knex, this.meta, parts.select, this.selects.length === 0)
     return builder
   }
 

@@ -203,6 +203,15 @@ export function compileSubquery(knex: Knex, query: ModelQuery<Model>): Knex.Quer
   return query.$narrowed(undefined, [], undefined, undefined).toKnexQuery(knex).clearSelect()
 }
 
+/**
+ * An eager query whose limit and offset apply to each parent rather than to all of them:
+ * `column` (qualified) names the parent of each row.
+ */
+export function perParent(query: ModelQuery<Model>, column: string): ModelQuery<Model> {
+  query.$relationQuery().partition = column
+  return query
+}
+
 /** `query` with `clause` pinned: ANDed after whatever conditions the caller adds, grouped. */
 export function pinned(query: ModelQuery<Model>, clause: Clause): ModelQuery<Model> {
   query.$relationQuery().pin(clause)

@@ -12,6 +12,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
   queryOf,
@@ -141,8 +142,9 @@ export class BelongsToMany extends Relation {
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     const foreignKey = this.pivot.foreignKey
+    const partition = `${this.pivot.table}.${foreignKey}`
     return chunked(keys, keysPerChunk(modelMetadata(this.Related))).map((chunk) =>
-      this.joined((b, pivotTable) => void b.whereIn(`${pivotTable}.${foreignKey}`, chunk as Knex.Value[])),
+      perParent(this.joined((b, pivotTable) => void b.whereIn(`${pivotTable}.${foreignKey}`, chunk as Knex.Value[])), partition),
     )
   }
 

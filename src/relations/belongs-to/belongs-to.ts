@@ -11,6 +11,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
   queryOf,
@@ -78,7 +79,8 @@ export class BelongsTo extends Relation {
     if (!keys.length) return []
     const meta = modelMetadata(this.Related)
     const column = `${meta.table}.${this.ownerKey}`
-    return chunked(keys, keysPerChunk(meta)).map((chunk) => pinned(queryOf(this.Related), (b) => void b.whereIn(column, chunk as Knex.Value[])))
+    // Per parent: each row is its own owner's only row, so a limit keeps it and an offset drops it.
+    return chunked(keys, keysPerChunk(meta)).map((chunk) => perParent(pinned(queryOf(this.Related), (b) => void b.whereIn(column, chunk as Knex.Value[])), column))
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {

@@ -12,6 +12,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
   queryOf,
@@ -113,7 +114,10 @@ export class HasOneOrMany extends Relation {
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     const Parent = parents[0]!.constructor as ModelClass
-    return chunked(keys, keysPerChunk(this.relatedMeta)).map((chunk) => this.related(Parent, (b, column) => void b.whereIn(column, chunk as Knex.Value[])))
+    const partition = `${this.relatedMeta.table}.${this.foreignKey}`
+    return chunked(keys, keysPerChunk(this.relatedMeta)).map((chunk) =>
+      perParent(this.related(Parent, (b, column) => void b.whereIn(column, chunk as Knex.Value[])), partition),
+    )
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {

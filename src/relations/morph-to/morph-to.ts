@@ -11,6 +11,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
   queryOf,
@@ -113,7 +114,7 @@ export class MorphTo extends Relation {
       const meta = modelMetadata(Class)
       const column = `${meta.table}.${this.ownerKey(Class)}`
       for (const chunk of chunked(distinctValues(group, this.idColumn), keysPerChunk(meta))) {
-        queries.push(pinned(queryOf(Class), (b) => void b.whereIn(column, chunk as Knex.Value[])))
+        queries.push(perParent(pinned(queryOf(Class), (b) => void b.whereIn(column, chunk as Knex.Value[])), column))
       }
     }
     return queries

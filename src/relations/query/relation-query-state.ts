@@ -4,6 +4,7 @@ import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { Clause } from '../../query/where-builder.js'
 import { eagerLoad } from '../eager/eager-loader.js'
 import { type EagerRequest, eagerTree } from '../eager/eager-tree.js'
+import { dropRowNumbers } from '../eager/per-parent.js'
 import { type RelationAggregate, takeAggregates } from './relation-aggregates.js'
 
 /**
@@ -20,6 +21,11 @@ export class RelationQueryState {
   afterLoad: Array<(models: Model[]) => void> | undefined = undefined
   /** The relation's own conditions (the parent's keys), ANDed after the query's own conditions, grouped. */
   pinned: Clause[] | undefined = undefined
+  /**
+   * An eager query's column naming each row's parent: a limit or an offset on the query then
+   * applies to each parent (see `rankedPerParent`).
+   */
+  partition: string | undefined = undefined
 
   /** Pins a relation condition (see `pinned`). */
   pin(clause: Clause): this {
@@ -42,6 +48,7 @@ export class RelationQueryState {
     copy.aggregates = this.aggregates && [...this.aggregates]
     copy.afterLoad = this.afterLoad && [...this.afterLoad]
     copy.pinned = this.pinned && [...this.pinned]
+    copy.partition = this.partition
     return copy
   }
 
@@ -66,6 +73,7 @@ export class RelationQueryState {
   finish<M extends Model>(loaded: M[] | Promise<M[]>, onWriter = false): M[] | Promise<M[]> {
     if (!Array.isArray(loaded)) return loaded.then((models) => this.finish(models, onWriter))
     const models = loaded
+    if (this.partition !== undefined) dropRowNumbers(models)
     if (this.afterLoad) for (const step of this.afterLoad) step(models)
     if (this.aggregates) takeAggregates(models, this.aggregates)
     if (!this.eager || !models.length) return models

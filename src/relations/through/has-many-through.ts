@@ -12,6 +12,7 @@ import {
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
   queryOf,
@@ -118,7 +119,10 @@ export class HasManyThrough extends Relation {
     this.requireSelected(parents, this.localKey)
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
-    return chunked(keys, keysPerChunk(modelMetadata(this.Far))).map((chunk) => this.joined((b, column) => void b.whereIn(column, chunk as Knex.Value[])))
+    const partition = `${modelMetadata(this.Through).table}.${this.foreignKey}`
+    return chunked(keys, keysPerChunk(modelMetadata(this.Far))).map((chunk) =>
+      perParent(this.joined((b, column) => void b.whereIn(column, chunk as Knex.Value[])), partition),
+    )
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {
