@@ -76,6 +76,13 @@ export interface Dialect {
   readonly columnTypes: ColumnTypes
   /** Lists the current database's own base tables: one row per table, in a `name` column. */
   readonly listTablesSql: string
+  /**
+   * What follows an `INSERT … VALUES …` so that a row colliding with an existing one on a unique
+   * index (or primary key) is skipped rather than an error; every other failure (a foreign key,
+   * a NOT NULL) still raises. `column` is one of the inserted columns, for databases that can
+   * only express it as an update of the existing row to itself.
+   */
+  ignoreDuplicates(column: string): { sql: string; bindings: string[] }
   /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */
   advisoryLock?(name: string): AdvisoryLockSql
 }
