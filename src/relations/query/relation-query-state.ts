@@ -6,6 +6,7 @@ import { eagerLoad } from '../eager/eager-loader.js'
 import { type EagerRequest, eagerTree } from '../eager/eager-tree.js'
 import { dropRowNumbers } from '../eager/per-parent.js'
 import { type RelationAggregate, takeAggregates } from './relation-aggregates.js'
+import type { TableScope } from './table-scope.js'
 
 /**
  * What relations add to one model query: eager loads (`with`), aggregate selects (`withCount`
@@ -26,6 +27,8 @@ export class RelationQueryState {
    * applies to each parent (see `rankedPerParent`).
    */
   partition: string | undefined = undefined
+  /** The tables the query may name (checked on a relation's query; see `TableScope`). Shared by copies. */
+  scope: TableScope | undefined = undefined
 
   /** Pins a relation condition (see `pinned`). */
   pin(clause: Clause): this {
@@ -49,6 +52,7 @@ export class RelationQueryState {
     copy.afterLoad = this.afterLoad && [...this.afterLoad]
     copy.pinned = this.pinned && [...this.pinned]
     copy.partition = this.partition
+    copy.scope = this.scope
     return copy
   }
 
