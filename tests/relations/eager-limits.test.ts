@@ -1,7 +1,29 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest'
-import { Model, QuarryError } from '../../src/index.js'
+import { column, hasMany, type HasMany, Model, type ModelQuery, QuarryError, table } from '../../src/index.js'
 import { forEachDialect } from '../support/databases.js'
 import { Car, CarOwner, Comment, Country, createSchema, Mechanic, Post, recording, Role, Tag, truncateAll, User, Video } from './models.js'
+
+/** The users and posts tables again, the posts with a global scope: only published ones. */
+@table('posts')
+class PublishedPost extends Model {
+  @column.primary({ type: 'uuid' }) declare id: string
+  @column() declare authorId: number
+  @column() declare title: string
+  @column.boolean() declare published: boolean
+  @column() declare views: number
+  @column.deletedAt() declare deletedAt: Date | null
+
+  static globalScopes = {
+    published: (q: ModelQuery<PublishedPost>) => q.where('published', true),
+  }
+}
+
+@table('users')
+class Writer extends Model {
+  @column.primary() declare id: number
+  @column() declare name: string
+  @hasMany(() => PublishedPost, { foreignKey: 'authorId' }) declare posts: HasMany<PublishedPost>
+}
 
 /**
  * An eager constraint's limit and offset apply to each parent (API §8): every relation kind, eager,
@@ -82,6 +104,17 @@ forEachDialect('relations: eager limit and offset per parent', (ctx) => {
     expect(titles(users)).toEqual([['a20'], ['b5'], []])
     const trashed = await User.query().orderBy('id').with('posts', (q) => q.withTrashed().orderBy('views', 'desc').limit(1))
     expect(titles(trashed)).toEqual([['a30'], ['b25'], []])
+  })
+
+  it('global scopes apply before the limit, and can be left out by the constraint', async () => {
+    await seedPosts()
+    await Post.query().whereIn('title', ['a30', 'b5']).update({ published: false })
+    const writers = await Writer.query().orderBy('id').with('posts', (q) => q.orderBy('views', 'desc').limit(1))
+    expect(writers.map((w) => w.posts.map((p) => p.title))).toEqual([['a20'], ['b25'], []])
+    const lowest = await Writer.query().orderBy('id').with('posts', (q) => q.orderBy('views').limit(1))
+    expect(lowest.map((w) => w.posts.map((p) => p.title))).toEqual([['a10'], ['b25'], []])
+    const all = await Writer.query().orderBy('id').with('posts', (q) => q.withoutGlobalScope('published').orderBy('views').limit(1))
+    expect(all.map((w) => w.posts.map((p) => p.title))).toEqual([['a10'], ['b5'], []])
   })
 
   it('lazy: load() and loadMissing() apply the limit to each model', async () => {
