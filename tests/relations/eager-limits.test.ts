@@ -72,6 +72,23 @@ forEachDialect('relations: eager limit and offset per parent', (ctx) => {
     expect(users[0]!.posts[0]).toBeInstanceOf(Post)
   })
 
+  it('a retrieved listener that writes an attribute: the rank is off $attributes and $original alike', async () => {
+    await seedPosts()
+    const off = Post.on('retrieved', (post) => {
+      post.title = post.title.toUpperCase()
+    })
+    try {
+      const users = await User.query().orderBy('id').with('posts', (q) => q.orderBy('views', 'desc').limit(1))
+      expect(titles(users)).toEqual([['A30'], ['B25'], []])
+      const post = users[0]!.posts[0]!
+      expect(Object.keys(post.$attributes)).not.toContain('quarry_row')
+      expect(Object.keys(post.$original)).not.toContain('quarry_row')
+      expect(post.getDirty()).toEqual({ title: 'A30' })
+    } finally {
+      off()
+    }
+  })
+
   it('hasMany: limit and offset page within each parent, in the constraint\'s order', async () => {
     await seedPosts()
     const two = await User.query().orderBy('id').with('posts', (q) => q.orderBy('views', 'desc').limit(2))
