@@ -368,6 +368,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     const state = this.$relationState
     if (state?.partition !== undefined && parts.paging && parts.select && (this.limitValue !== undefined || this.offsetValue !== undefined)) {
       // An eager query's limit/offset apply to each parent: ranked within the parent, then cut.
+      if (this.lock) throw new QuarryError(`${this.meta.name}: an eager constraint with a limit or an offset cannot lock rows (forUpdate/forShare); lock them with a query of their own`)
       const inner = super.compile(knex, { ...parts, orders: false, paging: false })
       state.compile(inner, knex, this.meta, true, this.selects.length === 0)
       const how = { partition: state.partition, orders: this.orders, limit: this.limitValue, offset: this.offsetValue, meta: this.meta, ref: state.ref(this.meta) }

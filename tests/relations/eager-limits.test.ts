@@ -148,6 +148,21 @@ forEachDialect('relations: eager limit and offset per parent', (ctx) => {
     expect(titles(fresh)).toEqual([['a20'], ['b5'], []])
   })
 
+  it('a constraint that selects columns, or counts a relation, keeps them beside the limit', async () => {
+    const { posts } = await seedPosts()
+    await posts.a30!.related('comments').create({ body: 'x', votes: 1 })
+    const selected = await User.query().orderBy('id').with('posts', (q) => q.select('id', 'title', 'authorId').orderBy('views', 'desc').limit(1))
+    expect(titles(selected)).toEqual([['a30'], ['b25'], []])
+    expect(Object.keys(selected[0]!.posts[0]!.$attributes).sort()).toEqual(['author_id', 'id', 'title'])
+    const counted = await User.query().orderBy('id').with('posts', (q) => q.withCount('comments').orderBy('views', 'desc').limit(1))
+    expect(titles(counted)).toEqual([['a30'], ['b25'], []])
+    expect(counted.map((u) => u.posts.map((p) => p.$extras.commentsCount))).toEqual([[1], [0], []])
+    for (const user of counted) for (const post of user.posts) {
+      expect(Object.keys(post.$extras)).toEqual(['commentsCount'])
+      expect(post.toJSON()).not.toHaveProperty('quarry_row')
+    }
+  })
+
   it('nested: the limit applies to each parent at its level', async () => {
     const { posts } = await seedPosts()
     for (const [post, votes] of [[posts.a30!, 1], [posts.a30!, 9], [posts.a20!, 4], [posts.b25!, 2], [posts.b25!, 3]] as const) {
@@ -296,9 +311,15 @@ forEachDialect('relations: eager limit and offset per parent', (ctx) => {
       } catch (error) {
         errors.push(error)
       }
+      try {
+        await User.query().with('posts', (q) => q.forUpdate().limit(1))
+      } catch (error) {
+        errors.push(error)
+      }
       return errors
     })
-    expect(result).toHaveLength(5)
+    expect(result).toHaveLength(6)
+    expect((result[5] as Error).message).toMatch(/cannot lock rows/)
     for (const error of result) expect(error).toBeInstanceOf(QuarryError)
     expect((result[0] as Error).message).toMatch(/limit\(\) must be an integer/)
     // The parents were read; the relation's query never was.
