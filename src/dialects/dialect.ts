@@ -103,6 +103,13 @@ export interface Dialect {
    * `key` comes back (`readBack: false`). With no columns asked, a plain INSERT.
    */
   insertRow(knex: Knex, table: string, row: Record<string, unknown>, columns: readonly string[], key: string | undefined): Promise<InsertedRow>
+  /**
+   * What follows an `INSERT … VALUES …` so that a row colliding with an existing one on a unique
+   * index (or primary key) is skipped rather than an error; every other failure (a foreign key,
+   * a NOT NULL) still raises. `column` is one of the inserted columns, for databases that can
+   * only express it as an update of the existing row to itself.
+   */
+  ignoreDuplicates(column: string): { sql: string; bindings: string[] }
   /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */
   advisoryLock?(name: string): AdvisoryLockSql
 }

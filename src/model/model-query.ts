@@ -5,10 +5,12 @@ import { QueryBuilder } from '../query/query-builder.js'
 import type { Operator, Row } from '../query/query-target.js'
 import type { Clause } from '../query/where-builder.js'
 import { eagerRequests } from '../relations/eager/eager-tree.js'
+import { rankedPerParent } from '../relations/eager/per-parent.js'
 import type { Constraint } from '../relations/relation.js'
 import { type AggregateFunction, relationAggregate } from '../relations/query/relation-aggregates.js'
 import { hasClause, type HasOptions } from '../relations/query/relation-exists.js'
 import { RelationQueryState } from '../relations/query/relation-query-state.js'
+import { TableScope } from '../relations/query/table-scope.js'
 import type { RelatedColumn, RelationConstraint, RelationPath } from '../relations/relation-types.js'
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
@@ -50,7 +52,31 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
 
   protected spawn(): this {
     const Query = this.constructor as new (target: ModelTarget<M>) => this
-    return new Query(this.target as ModelTarget<M>)
+    const query = new Query(this.target as ModelTarget<M>)
+    // A nested group (`where((q) => …)`) names the same tables.
+    const scope = this.$relationState?.scope
+    if (scope) query.$relationQuery().scope = scope
+    return query
+  }
+
+  /** A relation's query checks that a qualified column names one of its tables (see `TableScope`). */
+  protected override column(name: string): string {
+    const resolved = super.column(name)
+    const scope = this.$relationState?.scope
+    return scope?.checked ? scope.resolve(resolved, name, this.meta.name) : resolved
+  }
+
+  protected override joined(table: string | undefined): void {
+    const state = this.$relationQuery()
+    const scope = (state.scope ??= TableScope.of(state.ref(this.meta)))
+    if (table === undefined) scope.openUp()
+    else scope.joined(table)
+  }
+
+  /** The tables this query's `whereHas`/`withCount` subqueries may name from the enclosing query. */
+  private enclosingScope(): TableScope {
+    const state = this.$relationState
+    return state?.scope ?? TableScope.of(state?.ref(this.meta) ?? this.meta.table)
   }
 
   protected override copyInto(copy: this): this {
@@ -305,7 +331,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
 
   private withAggregate(fn: AggregateFunction, path: string, column: string | undefined, constrain: unknown, alias: string | undefined): this {
     const state = this.$relationQuery()
-    const aggregate = relationAggregate(this.meta, state.ref(this.meta), fn, path, column, constrain as Constraint, alias)
+    const aggregate = relationAggregate(this.meta, state.ref(this.meta), fn, path, column, constrain as Constraint, alias, this.enclosingScope())
     if (state.aggregates) state.aggregates.push(aggregate)
     else state.aggregates = [aggregate]
     return this
@@ -349,7 +375,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
 
   /** @internal Every has-variant: a correlated subquery clause (src/relations). */
   $has(path: string, options: HasOptions): this {
-    return this.addWhere(hasClause(this.meta, this.$relationState?.ref(this.meta) ?? this.meta.table, path, options))
+    return this.addWhere(hasClause(this.meta, this.$relationState?.ref(this.meta) ?? this.meta.table, path, options, this.enclosingScope()))
   }
 
   /** @internal The relation state, made on first use. */
@@ -369,8 +395,17 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   }
 
   protected override compile(knex: Knex, parts: { orders: boolean; paging: boolean; select: boolean; lock?: boolean }): Knex.QueryBuilder {
+    const state = this.$relationState
+    if (state?.partition !== undefined && parts.paging && parts.select && (this.limitValue !== undefined || this.offsetValue !== undefined)) {
+      // An eager query's limit/offset apply to each parent: ranked within the parent, then cut.
+      if (this.lock) throw new QuarryError(`${this.meta.name}: an eager constraint with a limit or an offset cannot lock rows (forUpdate/forShare); lock them with a query of their own`)
+      const inner = super.compile(knex, { ...parts, orders: false, paging: false })
+      state.compile(inner, knex, this.meta, true, this.selects.length === 0)
+      const how = { partition: state.partition, orders: this.orders, limit: this.limitValue, offset: this.offsetValue, meta: this.meta, ref: state.ref(this.meta) }
+      return rankedPerParent(inner, knex, { ...how, selectsNothing: this.selects.length === 0 && !state.aggregates })
+    }
     const builder = super.compile(knex, parts)
-    this.$relationState?.compile(builder, knex, this.meta, parts.select, this.selects.length === 0)
+    state?.compile(builder, knex, this.meta, parts.select, this.selects.length === 0)
     return builder
   }
 

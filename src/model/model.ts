@@ -284,9 +284,12 @@ export class Model {
 
   /**
    * Loads relations onto models already in hand, skipping those each model holds already: one
-   * query per relation for the whole array. `await Model.loadMissing(users, 'posts.comments')`
+   * query per relation for the whole array. `await Model.loadMissing(users, 'posts.comments')`,
+   * or one path with a constraint: `await Model.loadMissing(users, 'posts', (q) => q.orderBy('id', 'desc').limit(3))`.
    */
-  static async loadMissing<M extends Model>(models: readonly M[], ...paths: Array<RelationPath<M>>): Promise<M[]> {
+  static async loadMissing<M extends Model, P extends RelationPath<M>>(models: readonly M[], path: P, constrain: RelationConstraint<M, P>): Promise<M[]>
+  static async loadMissing<M extends Model>(models: readonly M[], ...paths: Array<RelationPath<M>>): Promise<M[]>
+  static async loadMissing<M extends Model>(models: readonly M[], ...paths: unknown[]): Promise<M[]> {
     await loadRelations(models, paths, true, 'loadMissing')
     return models as M[]
   }

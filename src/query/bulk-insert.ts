@@ -17,7 +17,7 @@ const MAX_STATEMENT_BYTES = 4 * 1024 * 1024
  * await bulkInsert(connection, 'events', rows)   // insert into "events" ("a", "b") values (?, ?), (?, ?), …
  * ```
  */
-export async function bulkInsert(connection: Connection, table: string, rows: readonly Row[]): Promise<number> {
+export async function bulkInsert(connection: Connection, table: string, rows: readonly Row[], options: BulkInsertOptions = {}): Promise<number> {
   if (!rows.length) return 0
   const groups = new Map<string, { columns: string[]; rows: Row[] }>()
   for (const row of rows) {
@@ -37,7 +37,8 @@ export async function bulkInsert(connection: Connection, table: string, rows: re
       let start = 0
       while (start < groupRows.length) {
         const end = statementEnd(groupRows, columns, start, perStatement)
-        await insertSlice(connection.current(), table, columns, groupRows, start, end)
+        const skip = options.ignoreDuplicates ? connection.dialect.ignoreDuplicates(columns[0]!) : undefined
+        await insertSlice(connection.current(), table, columns, groupRows, start, end, skip)
         inserted += end - start
         start = end
       }
@@ -46,6 +47,14 @@ export async function bulkInsert(connection: Connection, table: string, rows: re
   }
   const single = groups.size === 1 && [...groups.values()][0]!.rows.length <= Math.floor(maxBindings / [...groups.values()][0]!.columns.length)
   return single ? run() : connection.transaction(run)
+}
+
+export interface BulkInsertOptions {
+  /**
+   * Rows colliding with existing ones on a unique index are skipped, not an error (the dialect's
+   * insert-or-ignore); the count is then of the rows sent, not of those stored.
+   */
+  ignoreDuplicates?: boolean
 }
 
 /** The end of the slice starting at `start`: bounded by bindings and by statement size. */
@@ -72,6 +81,7 @@ async function insertSlice(
   rows: readonly Row[],
   start: number,
   end: number,
+  skip?: { sql: string; bindings: readonly string[] },
 ): Promise<void> {
   const width = columns.length
   const tuple = `(${new Array<string>(width).fill('?').join(', ')})`
@@ -88,6 +98,10 @@ async function insertSlice(
       bindings[k++] = value
     }
   }
-  const sql = `insert into ?? (${new Array<string>(width).fill('??').join(', ')}) values ${new Array<string>(end - start).fill(tuple).join(', ')}`
+  let sql = `insert into ?? (${new Array<string>(width).fill('??').join(', ')}) values ${new Array<string>(end - start).fill(tuple).join(', ')}`
+  if (skip) {
+    sql += ` ${skip.sql}`
+    bindings.push(...skip.bindings)
+  }
   await knex.raw(sql, bindings as Knex.RawBinding[])
 }

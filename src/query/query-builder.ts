@@ -109,6 +109,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
 
   private addJoin(method: string, table: string, first: string, rest: string[]): this {
     if (typeof table !== 'string' || !table) throw new QuarryError(`${method}() needs a table name`)
+    this.joined(table)
     const operator = rest.length === 2 ? checkOperator(rest[0]) : '='
     const left = this.column(first)
     const right = this.column(rest[rest.length - 1]!)
@@ -118,10 +119,14 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
 
   /** `joinRaw('left join posts p on p.author_id = users.id and p.published = ?', [true])`. */
   joinRaw(sql: string, bindings: readonly Value[] = []): this {
+    this.joined(undefined)
     const list = [...bindings]
     this.joins.push((b) => invoke(b, 'joinRaw', sql, list))
     return this
   }
+
+  /** Told of each join before its columns are resolved (`undefined`: a raw join, tables unknown). */
+  protected joined(_table: string | undefined): void {}
 
   /** `groupBy('active')`. */
   groupBy(...columns: C[]): this {

@@ -6,6 +6,7 @@ import type { ModelMetadata } from '../model/model-metadata.js'
 import type { ModelQuery } from '../model/model-query.js'
 import type { Clause } from '../query/where-builder.js'
 import { keysPerQuery } from './keys.js'
+import { TableScope } from './query/table-scope.js'
 import type { ModelClass } from './morph-map.js'
 import type { RelationClient } from './relation-client.js'
 import type { RelationKind } from './relation-types.js'
@@ -29,6 +30,8 @@ export interface SubquerySource {
   readonly meta: ModelMetadata
   /** How the related table is named in the subquery (an alias when an enclosing query uses the same table). */
   readonly ref: string
+  /** Every name the subquery gives a table (`ref`, and a pivot's or an intermediate table's), for the levels nested in it. */
+  readonly tables: readonly string[]
   /** `from related [as alias] [joins] where <scopes and constraint>`, no select list: a fresh builder each call. */
   build(knex: Knex): Knex.QueryBuilder
   /** Ties `target` (the built subquery, or one nested in it) to the parent row named `parentRef`. */
@@ -94,9 +97,10 @@ export abstract class Relation {
 
   /**
    * The relation as correlated subqueries — one, or one per related type for morphTo — with the
-   * constraint applied now. `taken` holds the table names enclosing queries use.
+   * constraint applied now. `taken` holds the table names the subquery must not reuse; `outer` the
+   * tables of the enclosing queries, which the constraint may name too.
    */
-  abstract subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[]
+  abstract subqueries(taken: ReadonlySet<string>, constrain: Constraint, outer?: TableScope): SubquerySource[]
 
   /** The client for writes through `parent`. */
   abstract client(parent: Model): RelationClient
@@ -185,11 +189,40 @@ export function refFor(table: string, taken: ReadonlySet<string>): string {
 }
 
 /**
- * The related rows for a subquery: a query over `Class` named `ref`, the constraint applied now.
- * `compileSubquery` turns it into SQL with the model's global scopes (soft deletes).
+ * A name for a table a subquery joins (a pivot, an intermediate table): its own unless taken,
+ * else one derived from the related table's (`quarry_r1_pivot`). Either way the constraint names
+ * it by its own name (the query's `TableScope` maps it).
  */
-export function constrainedQuery(Class: ModelClass, ref: string, constrain: Constraint): ModelQuery<Model> {
+export function joinedRefFor(table: string, ref: string, taken: ReadonlySet<string>, suffix: string): string {
+  return taken.has(table) ? `${ref}_${suffix}` : table
+}
+
+/** A table of a relation's query: its name as the caller writes it, and in SQL when they differ. */
+export type ScopedTable = string | readonly [name: string, ref: string]
+
+/**
+ * A query over `Class` for a relation: a qualified column in it (the caller's constraint, a
+ * nested group, an ordering) must name one of `tables` or a table of `outer` (the queries around
+ * a subquery), else `UnknownColumnError` before any SQL.
+ */
+export function scopedQuery(Class: ModelClass, tables: readonly ScopedTable[], outer?: TableScope): ModelQuery<Model> {
   const query = queryOf(Class)
+  const scope = new TableScope(true, outer)
+  for (const table of tables) {
+    if (typeof table === 'string') scope.add(table)
+    else scope.add(table[0], table[1])
+  }
+  query.$relationQuery().scope = scope
+  return query
+}
+
+/**
+ * The related rows for a subquery: a query over `Class` named `ref`, with the other `tables` it
+ * joins, the constraint applied now. `compileSubquery` turns it into SQL with the model's global
+ * scopes (soft deletes).
+ */
+export function constrainedQuery(Class: ModelClass, ref: string, constrain: Constraint, outer?: TableScope, tables: readonly ScopedTable[] = []): ModelQuery<Model> {
+  const query = scopedQuery(Class, [ref, ...tables], outer)
   if (ref !== modelMetadata(Class).table) query.$relationQuery().alias = ref
   constrain?.(query)
   return query
@@ -201,6 +234,15 @@ export function constrainedQuery(Class: ModelClass, ref: string, constrain: Cons
  */
 export function compileSubquery(knex: Knex, query: ModelQuery<Model>): Knex.QueryBuilder {
   return query.$narrowed(undefined, [], undefined, undefined).toKnexQuery(knex).clearSelect()
+}
+
+/**
+ * An eager query whose limit and offset apply to each parent rather than to all of them:
+ * `column` (qualified) names the parent of each row.
+ */
+export function perParent(query: ModelQuery<Model>, column: string): ModelQuery<Model> {
+  query.$relationQuery().partition = column
+  return query
 }
 
 /** `query` with `clause` pinned: ANDed after whatever conditions the caller adds, grouped. */

@@ -55,6 +55,14 @@ export class MysqlDialect implements Dialect {
     return { tryAcquire: `get_lock(${key}, 0)`, release: `release_lock(${key})`, bindings: [name] }
   }
 
+  /**
+   * `INSERT IGNORE` would also turn foreign-key and NOT NULL failures into warnings; an update of
+   * the colliding row's column to itself skips only duplicates.
+   */
+  ignoreDuplicates(column: string): { sql: string; bindings: string[] } {
+    return { sql: 'on duplicate key update ?? = ??', bindings: [column, column] }
+  }
+
   knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
     const settings: Record<string, unknown> = {
       // Dates are written and read as UTC whatever the process's time zone.

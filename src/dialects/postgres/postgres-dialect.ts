@@ -112,6 +112,11 @@ export class PostgresDialect implements Dialect {
     return { tryAcquire: 'pg_try_advisory_lock(hashtext(?))', release: 'pg_advisory_unlock(hashtext(?))', bindings: [name] }
   }
 
+  /** Any unique index, no conflict target: a pivot without one simply takes the row. */
+  ignoreDuplicates(): { sql: string; bindings: string[] } {
+    return { sql: 'on conflict do nothing', bindings: [] }
+  }
+
   protected knexClientBase(): ClientClass {
     return PgKnexClient as unknown as ClientClass
   }

@@ -59,6 +59,14 @@ export class SqliteDialect implements Dialect {
   readonly columnTypes = { json: 'text', uuid: 'text' }
   readonly listTablesSql = "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'"
 
+  /**
+   * The upsert form without a conflict target (not `INSERT OR IGNORE`, which would also skip rows
+   * failing NOT NULL or CHECK constraints).
+   */
+  ignoreDuplicates(): { sql: string; bindings: string[] } {
+    return { sql: 'on conflict do nothing', bindings: [] }
+  }
+
   knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
     const busyTimeoutMs = connection.busyTimeoutMs
     const inMemory = node.filename === ':memory:'

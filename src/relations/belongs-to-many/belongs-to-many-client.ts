@@ -68,12 +68,17 @@ export class BelongsToManyClient extends RelationClient {
     await this.insert(this.entries(ids, pivotValues, 'attach'))
   }
 
+  /**
+   * Inserts pivot rows, skipping those already there (a concurrent attach of the same pair
+   * included) when the pivot has a unique index over its keys; without one nothing is skipped.
+   */
   private async insert(entries: readonly Entry[]): Promise<void> {
     if (!entries.length) return
     const pivot = this.relation.pivot
     const parentKey = this.parentKey()
     const now = new Date()
-    await bulkInsert(this.connection, pivot.table, entries.map(([key, values]) => pivot.row(parentKey, key, values, now)))
+    const rows = entries.map(([key, values]) => pivot.row(parentKey, key, values, now))
+    await bulkInsert(this.connection, pivot.table, rows, { ignoreDuplicates: true })
   }
 
   /** Removes this parent's pivot rows for `ids`, or all of them; resolves to how many. */

@@ -6,19 +6,22 @@ import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
 import { chunked, distinctValues, groupBy, lookupKey, needsText, sample } from '../keys.js'
 import { type ModelClass, morphName } from '../morph-map.js'
+import type { TableScope } from '../query/table-scope.js'
 import {
   columnOn,
   compileSubquery,
   type Constraint,
   constrainedQuery,
+  joinedRefFor,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
-  queryOf,
   refFor,
   Relation,
   type RelationOptions,
   requiredValue,
+  scopedQuery,
   type SubquerySource,
 } from '../relation.js'
 import { BelongsToManyClient } from './belongs-to-many-client.js'
@@ -126,7 +129,7 @@ export class BelongsToMany extends Relation {
   private joined(narrow: (builder: Knex.QueryBuilder, pivotTable: string) => void): ModelQuery<Model> {
     const table = modelMetadata(this.Related).table
     const pivot = this.pivot
-    const query = queryOf(this.Related)
+    const query = scopedQuery(this.Related, [table, pivot.table])
       .$clause('join', (b) => void b.join(pivot.table, `${pivot.table}.${pivot.relatedKey}`, `${table}.${this.relatedKey}`))
       .$clause('select', (b) => void b.select(`${table}.*`, pivot.selects(pivot.table)))
     query.$relationQuery().onLoad((models) => pivot.readInto(models))
@@ -141,8 +144,9 @@ export class BelongsToMany extends Relation {
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     const foreignKey = this.pivot.foreignKey
+    const partition = `${this.pivot.table}.${foreignKey}`
     return chunked(keys, keysPerChunk(modelMetadata(this.Related))).map((chunk) =>
-      this.joined((b, pivotTable) => void b.whereIn(`${pivotTable}.${foreignKey}`, chunk as Knex.Value[])),
+      perParent(this.joined((b, pivotTable) => void b.whereIn(`${pivotTable}.${foreignKey}`, chunk as Knex.Value[])), partition),
     )
   }
 
@@ -160,15 +164,18 @@ export class BelongsToMany extends Relation {
     return this.joined((b, pivotTable) => void b.where(`${pivotTable}.${foreignKey}`, key as Knex.Value))
   }
 
-  subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {
+  subqueries(taken: ReadonlySet<string>, constrain: Constraint, outer?: TableScope): SubquerySource[] {
     const meta = modelMetadata(this.Related)
     const ref = refFor(meta.table, taken)
     const pivot = this.pivot
-    const pivotRef = ref === meta.table && !taken.has(pivot.table) ? pivot.table : `${ref}_pivot`
-    const query = constrainedQuery(this.Related, ref, constrain)
+    // The related table is aliased in a self-relation; the pivot keeps its name unless an
+    // enclosing level uses it, and the constraint names it `pivot.table` either way.
+    const pivotRef = joinedRefFor(pivot.table, ref, taken, 'pivot')
+    const query = constrainedQuery(this.Related, ref, constrain, outer, [[pivot.table, pivotRef]])
     return [{
       meta,
       ref,
+      tables: [ref, pivotRef],
       build: (knex: Knex) => {
         const builder = compileSubquery(knex, query)
         builder.join(pivotRef === pivot.table ? pivot.table : { [pivotRef]: pivot.table }, `${pivotRef}.${pivot.relatedKey}`, `${ref}.${this.relatedKey}`)

@@ -5,17 +5,19 @@ import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
 import { chunked, distinctValues, groupByColumn, lookupKey, needsText, sample } from '../keys.js'
 import type { ModelClass } from '../morph-map.js'
+import type { TableScope } from '../query/table-scope.js'
 import {
   columnOn,
   compileSubquery,
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
-  queryOf,
   refFor,
   Relation,
+  scopedQuery,
   type SubquerySource,
 } from '../relation.js'
 import { BelongsToClient } from './belongs-to-client.js'
@@ -78,7 +80,8 @@ export class BelongsTo extends Relation {
     if (!keys.length) return []
     const meta = modelMetadata(this.Related)
     const column = `${meta.table}.${this.ownerKey}`
-    return chunked(keys, keysPerChunk(meta)).map((chunk) => pinned(queryOf(this.Related), (b) => void b.whereIn(column, chunk as Knex.Value[])))
+    // Per parent: each row is its own owner's only row, so a limit keeps it and an offset drops it.
+    return chunked(keys, keysPerChunk(meta)).map((chunk) => perParent(pinned(scopedQuery(this.Related, [meta.table]), (b) => void b.whereIn(column, chunk as Knex.Value[])), column))
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {
@@ -96,20 +99,22 @@ export class BelongsTo extends Relation {
   }
 
   queryFor(child: Model): ModelQuery<Model> {
-    const column = `${modelMetadata(this.Related).table}.${this.ownerKey}`
+    const table = modelMetadata(this.Related).table
+    const column = `${table}.${this.ownerKey}`
     const value = child.$attributes[this.foreignKey]
-    return pinned(queryOf(this.Related), (b) => {
+    return pinned(scopedQuery(this.Related, [table]), (b) => {
       if (value === null || value === undefined) b.whereIn(column, [])
       else b.where(column, value as Knex.Value)
     })
   }
 
-  subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {
+  subqueries(taken: ReadonlySet<string>, constrain: Constraint, outer?: TableScope): SubquerySource[] {
     const ref = refFor(modelMetadata(this.Related).table, taken)
-    const query = constrainedQuery(this.Related, ref, constrain)
+    const query = constrainedQuery(this.Related, ref, constrain, outer)
     return [{
       meta: modelMetadata(this.Related),
       ref,
+      tables: [ref],
       build: (knex: Knex) => compileSubquery(knex, query),
       correlate: (target: Knex.QueryBuilder, knex: Knex, parentRef: string) => {
         target.where(`${ref}.${this.ownerKey}`, knex.ref(`${parentRef}.${this.foreignKey}`))

@@ -6,19 +6,21 @@ import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
 import { chunked, distinctValues, groupByColumn, lookupKey, needsText, sample } from '../keys.js'
 import { type ModelClass, morphName } from '../morph-map.js'
+import type { TableScope } from '../query/table-scope.js'
 import {
   columnOn,
   compileSubquery,
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
-  queryOf,
   refFor,
   Relation,
   type RelationOptions,
   requiredValue,
+  scopedQuery,
   setColumn,
   type SubquerySource,
 } from '../relation.js'
@@ -102,7 +104,7 @@ export class HasOneOrMany extends Relation {
   private related(Parent: ModelClass, narrow: (builder: Knex.QueryBuilder, column: string) => void): ModelQuery<Model> {
     const table = this.relatedMeta.table
     const type = this.typeColumn === undefined ? undefined : morphName(Parent)
-    return pinned(queryOf(this.Related), (b) => {
+    return pinned(scopedQuery(this.Related, [table]), (b) => {
       narrow(b, `${table}.${this.foreignKey}`)
       if (type !== undefined) b.where(`${table}.${this.typeColumn}`, type)
     })
@@ -113,7 +115,10 @@ export class HasOneOrMany extends Relation {
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
     const Parent = parents[0]!.constructor as ModelClass
-    return chunked(keys, keysPerChunk(this.relatedMeta)).map((chunk) => this.related(Parent, (b, column) => void b.whereIn(column, chunk as Knex.Value[])))
+    const partition = `${this.relatedMeta.table}.${this.foreignKey}`
+    return chunked(keys, keysPerChunk(this.relatedMeta)).map((chunk) =>
+      perParent(this.related(Parent, (b, column) => void b.whereIn(column, chunk as Knex.Value[])), partition),
+    )
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {
@@ -137,13 +142,14 @@ export class HasOneOrMany extends Relation {
     return this.related(parent.constructor as ModelClass, (b, column) => void b.where(column, key))
   }
 
-  subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {
+  subqueries(taken: ReadonlySet<string>, constrain: Constraint, outer?: TableScope): SubquerySource[] {
     const ref = refFor(this.relatedMeta.table, taken)
-    const query = constrainedQuery(this.Related, ref, constrain)
+    const query = constrainedQuery(this.Related, ref, constrain, outer)
     const type = this.typeColumn === undefined ? undefined : morphName(this.owner)
     return [{
       meta: this.relatedMeta,
       ref,
+      tables: [ref],
       build: (knex: Knex) => compileSubquery(knex, query),
       correlate: (target: Knex.QueryBuilder, knex: Knex, parentRef: string) => {
         target.where(`${ref}.${this.foreignKey}`, knex.ref(`${parentRef}.${this.localKey}`))

@@ -5,17 +5,19 @@ import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
 import { chunked, distinctValues, textKey } from '../keys.js'
 import { type ModelClass, morphCandidates, morphClass, morphName } from '../morph-map.js'
+import type { TableScope } from '../query/table-scope.js'
 import {
   columnOn,
   compileSubquery,
   type Constraint,
   constrainedQuery,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
-  queryOf,
   refFor,
   Relation,
+  scopedQuery,
   type SubquerySource,
 } from '../relation.js'
 import { MorphToClient } from './morph-to-client.js'
@@ -113,7 +115,7 @@ export class MorphTo extends Relation {
       const meta = modelMetadata(Class)
       const column = `${meta.table}.${this.ownerKey(Class)}`
       for (const chunk of chunked(distinctValues(group, this.idColumn), keysPerChunk(meta))) {
-        queries.push(pinned(queryOf(Class), (b) => void b.whereIn(column, chunk as Knex.Value[])))
+        queries.push(perParent(pinned(scopedQuery(Class, [meta.table]), (b) => void b.whereIn(column, chunk as Knex.Value[])), column))
       }
     }
     return queries
@@ -149,16 +151,17 @@ export class MorphTo extends Relation {
       throw new QuarryError(`${this.label}: this ${parent.$meta.name} has no ${this.typeColumn}, so the owner's model is unknown`)
     }
     const Class = this.classFor(type)
-    const column = `${modelMetadata(Class).table}.${this.ownerKey(Class)}`
+    const table = modelMetadata(Class).table
+    const column = `${table}.${this.ownerKey(Class)}`
     const id = parent.$attributes[this.idColumn]
-    return pinned(queryOf(Class), (b) => {
+    return pinned(scopedQuery(Class, [table]), (b) => {
       if (id === null || id === undefined) b.whereIn(column, [])
       else b.where(column, id as Knex.Value)
     })
   }
 
   /** One subquery per owner class: `type = 'post' and exists (select … from posts where posts.id = comments.commentable_id)`. */
-  subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {
+  subqueries(taken: ReadonlySet<string>, constrain: Constraint, outer?: TableScope): SubquerySource[] {
     const classes = this.candidates()
     if (!classes.length) {
       throw new QuarryError(`${this.label}: querying by a morphTo needs its owner classes; declare the inverse relation (@morphMany) or pass @morphTo({ types: () => [Post, Video] })`)
@@ -166,12 +169,13 @@ export class MorphTo extends Relation {
     return classes.map((Class) => {
       const meta = modelMetadata(Class)
       const ref = refFor(meta.table, taken)
-      const query = constrainedQuery(Class, ref, constrain)
+      const query = constrainedQuery(Class, ref, constrain, outer)
       const ownerKey = this.ownerKey(Class)
       const type = morphName(Class)
       return {
         meta,
         ref,
+        tables: [ref],
         build: (knex: Knex) => compileSubquery(knex, query),
         correlate: (target: Knex.QueryBuilder, knex: Knex, parentRef: string) => {
           target.where(`${ref}.${ownerKey}`, knex.ref(`${parentRef}.${this.idColumn}`)).whereRaw('?? = ?', [`${parentRef}.${this.typeColumn}`, type])

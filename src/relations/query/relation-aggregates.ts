@@ -9,6 +9,7 @@ import { resolveColumn } from '../../model/column-resolver.js'
 import type { Constraint, SubquerySource } from '../relation.js'
 import { checkPath, relationOf } from '../relation-lookup.js'
 import { correlated } from './relation-exists.js'
+import type { TableScope } from './table-scope.js'
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max'
 
@@ -41,6 +42,7 @@ export function relationAggregate(
   column: string | undefined,
   constrain: Constraint,
   alias: string | undefined,
+  outer?: TableScope,
 ): RelationAggregate {
   const segments = checkPath(meta, path)
   if (fn !== 'count' && (typeof column !== 'string' || !column)) throw new QuarryError(`with${capitalise(fn)}('${path}', column): name the column to aggregate`)
@@ -56,10 +58,12 @@ export function relationAggregate(
     if (!Related && segments.length > 1) {
       throw new QuarryError(`with${capitalise(fn)}('${path}'): ${relation.label} is a morphTo; aggregate over it on its own, not in a dotted path`)
     }
-    const sources = relation.subqueries(taken, isLast ? constrain : undefined)
+    // Each level's constraint may name the root query's tables (the levels before it are nested
+    // inside its subquery, not around it).
+    const sources = relation.subqueries(taken, isLast ? constrain : undefined, outer)
     if (isLast) last = sources
     else chain.push(sources[0]!)
-    for (const source of sources) taken.add(source.ref)
+    for (const source of sources) for (const name of source.tables) taken.add(name)
     if (Related) current = modelMetadata(Related)
   })
   const levels: Level[] = last.map((source) => ({

@@ -7,6 +7,7 @@ import type { Clause } from '../../query/where-builder.js'
 import { checkOperator, invoke } from '../../query/where-builder.js'
 import type { Constraint, SubquerySource } from '../relation.js'
 import { checkPath, findRelation, relationNames, relationOf } from '../relation-lookup.js'
+import type { TableScope } from './table-scope.js'
 
 /** How `has`/`whereHas`/`doesntHave` ask: and/or, a count comparison, a constraint. */
 export interface HasOptions {
@@ -28,7 +29,7 @@ interface NestingQuery {
  * has at least 3 comments". Checked now (unknown names throw before any SQL); the constraint runs
  * now, on the related query.
  */
-export function hasClause(meta: ModelMetadata, parentRef: string, path: string, options: HasOptions): Clause {
+export function hasClause(meta: ModelMetadata, parentRef: string, path: string, options: HasOptions, outer?: TableScope): Clause {
   const segments = checkPath(meta, path)
   const operator = checkOperator(options.operator)
   if (!Number.isInteger(options.count) || options.count < 0) {
@@ -55,7 +56,7 @@ export function hasClause(meta: ModelMetadata, parentRef: string, path: string, 
     compare = none ? '<' : '>='
     count = 1
   }
-  const sources = relation.subqueries(new Set([parentRef]), constrain)
+  const sources = relation.subqueries(new Set([parentRef]), constrain, outer)
   if (segments.length > 1 && !reached) {
     // Only reached past a morphTo (a direct relation's class was checked by checkPath).
     const owners = (relation as unknown as { candidates(): Array<typeof Model> }).candidates()

@@ -4,7 +4,9 @@ import type { ModelMetadata } from '../../model/model-metadata.js'
 import type { Clause } from '../../query/where-builder.js'
 import { eagerLoad } from '../eager/eager-loader.js'
 import { type EagerRequest, eagerTree } from '../eager/eager-tree.js'
+import { dropRowNumbers } from '../eager/per-parent.js'
 import { type RelationAggregate, takeAggregates } from './relation-aggregates.js'
+import type { TableScope } from './table-scope.js'
 
 /**
  * What relations add to one model query: eager loads (`with`), aggregate selects (`withCount`
@@ -20,6 +22,13 @@ export class RelationQueryState {
   afterLoad: Array<(models: Model[]) => void> | undefined = undefined
   /** The relation's own conditions (the parent's keys), ANDed after the query's own conditions, grouped. */
   pinned: Clause[] | undefined = undefined
+  /**
+   * An eager query's column naming each row's parent: a limit or an offset on the query then
+   * applies to each parent (see `rankedPerParent`).
+   */
+  partition: string | undefined = undefined
+  /** The tables the query may name (checked on a relation's query; see `TableScope`). Shared by copies. */
+  scope: TableScope | undefined = undefined
 
   /** Pins a relation condition (see `pinned`). */
   pin(clause: Clause): this {
@@ -42,6 +51,8 @@ export class RelationQueryState {
     copy.aggregates = this.aggregates && [...this.aggregates]
     copy.afterLoad = this.afterLoad && [...this.afterLoad]
     copy.pinned = this.pinned && [...this.pinned]
+    copy.partition = this.partition
+    copy.scope = this.scope
     return copy
   }
 
@@ -66,6 +77,7 @@ export class RelationQueryState {
   finish<M extends Model>(loaded: M[] | Promise<M[]>, onWriter = false): M[] | Promise<M[]> {
     if (!Array.isArray(loaded)) return loaded.then((models) => this.finish(models, onWriter))
     const models = loaded
+    if (this.partition !== undefined) dropRowNumbers(models)
     if (this.afterLoad) for (const step of this.afterLoad) step(models)
     if (this.aggregates) takeAggregates(models, this.aggregates)
     if (!this.eager || !models.length) return models

@@ -6,18 +6,21 @@ import type { ModelQuery } from '../../model/model-query.js'
 import { snakeCase } from '../../model/naming.js'
 import { chunked, distinctValues, groupBy, lookupKey, needsText, sample } from '../keys.js'
 import type { ModelClass } from '../morph-map.js'
+import type { TableScope } from '../query/table-scope.js'
 import {
   columnOn,
   compileSubquery,
   type Constraint,
   constrainedQuery,
+  joinedRefFor,
   keysPerChunk,
+  perParent,
   pinned,
   primaryColumn,
-  queryOf,
   refFor,
   Relation,
   requiredValue,
+  scopedQuery,
   type SubquerySource,
 } from '../relation.js'
 import { RelationClient } from '../relation-client.js'
@@ -96,7 +99,7 @@ export class HasManyThrough extends Relation {
   private joined(narrow: (builder: Knex.QueryBuilder, column: string) => void): ModelQuery<Model> {
     const far = modelMetadata(this.Far).table
     const through = modelMetadata(this.Through)
-    const query = queryOf(this.Far)
+    const query = scopedQuery(this.Far, [far, through.table])
       .$clause('join', (b) => void b.join(through.table, `${through.table}.${this.throughLocalKey}`, `${far}.${this.throughForeignKey}`))
       .$clause('select', (b) => void b.select(`${far}.*`, { [THROUGH_KEY]: `${through.table}.${this.foreignKey}` }))
     query.$relationQuery().onLoad((models) => {
@@ -118,7 +121,10 @@ export class HasManyThrough extends Relation {
     this.requireSelected(parents, this.localKey)
     const keys = distinctValues(parents, this.localKey)
     if (!keys.length) return []
-    return chunked(keys, keysPerChunk(modelMetadata(this.Far))).map((chunk) => this.joined((b, column) => void b.whereIn(column, chunk as Knex.Value[])))
+    const partition = `${modelMetadata(this.Through).table}.${this.foreignKey}`
+    return chunked(keys, keysPerChunk(modelMetadata(this.Far))).map((chunk) =>
+      perParent(this.joined((b, column) => void b.whereIn(column, chunk as Knex.Value[])), partition),
+    )
   }
 
   match(parents: readonly Model[], results: readonly Model[]): void {
@@ -136,15 +142,16 @@ export class HasManyThrough extends Relation {
     return this.joined((b, column) => void b.where(column, key))
   }
 
-  subqueries(taken: ReadonlySet<string>, constrain: Constraint): SubquerySource[] {
+  subqueries(taken: ReadonlySet<string>, constrain: Constraint, outer?: TableScope): SubquerySource[] {
     const meta = modelMetadata(this.Far)
     const through = modelMetadata(this.Through)
     const ref = refFor(meta.table, taken)
-    const throughRef = ref === meta.table && !taken.has(through.table) ? through.table : `${ref}_through`
-    const query = constrainedQuery(this.Far, ref, constrain)
+    const throughRef = joinedRefFor(through.table, ref, taken, 'through')
+    const query = constrainedQuery(this.Far, ref, constrain, outer, [[through.table, throughRef]])
     return [{
       meta,
       ref,
+      tables: [ref, throughRef],
       build: (knex: Knex) => {
         const builder = compileSubquery(knex, query)
         builder.join(throughRef === through.table ? through.table : { [throughRef]: through.table }, `${throughRef}.${this.throughLocalKey}`, `${ref}.${this.throughForeignKey}`)
