@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { QuarryError } from '../errors/index.js'
 import type { ResolvedConnection, ResolvedNode } from '../connection/config.js'
+import type { DateStorage } from './date-storage.js'
 
 export type DriverName = 'postgres' | 'cockroachdb' | 'mysql' | 'sqlite' | 'libsql'
 
@@ -74,6 +75,8 @@ export interface Dialect {
   rawRows(result: unknown): Record<string, unknown>[]
   /** The column types behind the schema builder's `json()` and `uuid()`. */
   readonly columnTypes: ColumnTypes
+  /** How points in time are bound and which stored forms read back as dates. */
+  readonly dates: DateStorage
   /** Lists the current database's own base tables: one row per table, in a `name` column. */
   readonly listTablesSql: string
   /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */

@@ -15,6 +15,7 @@ import type {
   Value,
 } from '@libsql/client'
 import type { Knex } from 'knex'
+import { formatSqliteDateTime } from '../sqlite/sqlite-dates.js'
 
 /** The `connection` settings accepted by {@link LibsqlKnexClient}. */
 export interface LibsqlConnectionConfig {
@@ -293,7 +294,7 @@ function toDriverValue(binding: unknown, index: number): InValue {
   // queries; the ones that still reach the driver come from multi-row inserts whose
   // rows lack a column (with `useNullAsDefault`), which better-sqlite3 binds as NULL.
   if (binding === null || binding === undefined) return null
-  if (binding instanceof Date) return binding.valueOf()
+  if (binding instanceof Date) return formatSqliteDateTime(binding)
   switch (typeof binding) {
     case 'boolean':
       return binding ? 1 : 0
@@ -350,7 +351,7 @@ function waitForDrain(stream: Writable): Promise<void> {
  *   as bigint (`intMode: 'bigint'`) and given as numbers where exact, strings beyond
  *   2^53 (as Quarry's better-sqlite3 client and pg/mysql2 do). Text containing U+0000
  *   is refused: the client would truncate it on reading. BLOBs come back as
- *   Buffers. Bindings: `Date` becomes its epoch milliseconds, booleans 0/1, an
+ *   Buffers. Bindings: `Date` becomes ISO-8601 UTC text (as on SQLite), booleans 0/1, an
  *   `undefined` that gets past knex's own checks NULL (as better-sqlite3 does for
  *   the rows of a multi-row insert that lack a column); other objects throw.
  * - Every new local connection runs `PRAGMA foreign_keys = ON` (libSQL's own

@@ -4,6 +4,7 @@ import type { ResolvedConnection, ResolvedNode } from '../../connection/config.j
 import { quarryClient } from '../../connection/quarry-client.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
+import { nativeDates } from '../date-storage.js'
 
 const require = createRequire(import.meta.url)
 
@@ -40,6 +41,7 @@ export class MysqlDialect implements Dialect {
     namedStatements: false,
   }
   readonly maxBindings = 65_535
+  readonly dates = nativeDates
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }
   readonly listTablesSql =
     "select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'"

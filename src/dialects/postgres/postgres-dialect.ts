@@ -4,6 +4,7 @@ import type { ResolvedConnection, ResolvedNode } from '../../connection/config.j
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
+import { nativeDates } from '../date-storage.js'
 
 const require = createRequire(import.meta.url)
 
@@ -102,6 +103,7 @@ export class PostgresDialect implements Dialect {
     namedStatements: true,
   }
   readonly maxBindings = 65_535
+  readonly dates = nativeDates
   readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
   readonly listTablesSql = 'select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()'
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
+import { formatSqliteDateTime } from './sqlite-dates.js'
 import { fromSqliteInteger, hasUnsafeNumber, normalizeIntegerRows } from './sqlite-integers.js'
 import { StatementCache } from './statement-cache.js'
 
@@ -46,7 +47,10 @@ const Base: BaseClient = require('knex/lib/dialects/better-sqlite3/index.js')
 const SCHEMA_CHANGE = /^\s*(create|alter|drop|vacuum|reindex)\b/i
 
 /**
- * knex's better-sqlite3 client with two changes:
+ * knex's better-sqlite3 client with three changes:
+ * - a bound `Date` is ISO-8601 UTC text (`2026-01-02 10:00:00.123`, see `sqlite-dates.ts`), not
+ *   knex's epoch milliseconds, which SQLite's date functions do not read and a TEXT column keeps
+ *   as `'1796432171922.0'`;
  * - integers beyond 2^53 are read exactly, as strings (numbers up to 2^53), never a rounded double.
  *   A read-only statement reads integers as numbers, the fast way; if any value of the result is a
  *   number beyond 2^53 (an integer that may have been rounded, or a large REAL), the statement is
@@ -63,6 +67,16 @@ export class SqliteKnexClient extends Base {
     const db = await super.acquireRawConnection()
     db.defaultSafeIntegers(true)
     return db
+  }
+
+  override _formatBindings(bindings: unknown[] | undefined): unknown[] {
+    if (!bindings) return []
+    const out = new Array<unknown>(bindings.length)
+    for (let i = 0; i < bindings.length; i++) {
+      const binding = bindings[i]
+      out[i] = binding instanceof Date ? formatSqliteDateTime(binding) : typeof binding === 'boolean' ? Number(binding) : binding
+    }
+    return out
   }
 
   async _query(connection: BetterSqliteDatabase, obj: QueryObject): Promise<QueryObject> {
