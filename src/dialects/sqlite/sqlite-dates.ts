@@ -40,16 +40,30 @@ export const EPOCH_SECONDS_FROM = 1e8
  * text; others, and invalid dates, are a `QuarryError` before anything is sent.
  */
 export function formatSqliteDateTime(date: Date): string {
-  const year = date.getUTCFullYear()
-  if (!(year >= 1000 && year <= 9999)) return formatUnusualYear(date, year)
-  // Built from the UTC fields and lookup tables: a third of the time of slicing toISOString().
-  return `${year}-${TWO[date.getUTCMonth() + 1]}-${TWO[date.getUTCDate()]} ${TWO[date.getUTCHours()]}:${TWO[date.getUTCMinutes()]}:${TWO[date.getUTCSeconds()]}.${THREE[date.getUTCMilliseconds()]}`
+  const time = date.getTime()
+  const day = Math.floor(time / DAY_MS)
+  // Dates written together mostly fall on one day (a row's timestamps, a batch): its text is kept.
+  if (day !== formatted.day) {
+    const year = date.getUTCFullYear()
+    formatted.prefix = year >= 1000 && year <= 9999 ? `${year}-${TWO[date.getUTCMonth() + 1]}-${TWO[date.getUTCDate()]} ` : unusualYearPrefix(date, year)
+    formatted.day = day
+  }
+  const rest = time - day * DAY_MS
+  const minute = (rest / 60_000) | 0
+  const ms = rest - minute * 60_000
+  const second = (ms / 1000) | 0
+  return `${formatted.prefix}${HOUR_MINUTE[minute]}${TWO[second]}.${THREE[ms - second * 1000]}`
 }
 
+const DAY_MS = 86_400_000
+const formatted = { day: Number.NaN, prefix: '' }
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'))
 const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
+/** `HH:MM:` for each minute of a day. */
+const HOUR_MINUTE = Array.from({ length: 1440 }, (_, i) => `${TWO[(i / 60) | 0]}:${TWO[i % 60]}:`)
 
-function formatUnusualYear(date: Date, year: number): string {
+/** `YYYY-MM-DD ` for the years 0-999; the others, and invalid dates, are a `QuarryError`. */
+function unusualYearPrefix(date: Date, year: number): string {
   if (year !== year) throw new QuarryError('An invalid Date cannot be stored; check the value before writing it')
   const iso = date.toISOString()
   if (year < 0 || year > 9999) {
@@ -58,7 +72,7 @@ function formatUnusualYear(date: Date, year: number): string {
         "declare the column with storeAs: 'epochMs' to store such dates as numbers",
     )
   }
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`
+  return `${iso.slice(0, 10)} `
 }
 
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
@@ -108,10 +122,17 @@ const DOT = 46
  */
 export function parseIsoText(text: string): Date | undefined {
   const length = text.length
-  const year = digits(text, 0, 4)
-  const month = digits(text, 5, 2)
-  const day = digits(text, 8, 2)
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined
+  const day = dayOf(text)
+  if (day === undefined) return undefined
+  // The form Quarry writes, `YYYY-MM-DD HH:MM:SS.SSS`, the way most values read.
+  if (length === 23 && text.charCodeAt(10) === SPACE && text.charCodeAt(13) === COLON && text.charCodeAt(16) === COLON && text.charCodeAt(19) === DOT) {
+    const h = digits(text, 11, 2)
+    const m = digits(text, 14, 2)
+    const sec = digits(text, 17, 2)
+    const milli = digits(text, 20, 3)
+    if (h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59 && milli >= 0) return new Date(day + ((h * 60 + m) * 60 + sec) * 1000 + milli)
+    return undefined
+  }
   let hour = 0
   let minute = 0
   let second = 0
@@ -161,8 +182,23 @@ export function parseIsoText(text: string): Date | undefined {
     }
   }
   if (i !== length) return undefined
-  let time = Date.UTC(year, month - 1, day, hour, minute, second, ms)
+  return new Date(day + ((hour * 60 + minute - offset) * 60 + second) * 1000 + ms)
+}
+
+/** The last day read: rows read together mostly share days, so their `YYYY-MM-DD` is parsed once. */
+const parsed = { text: '', time: 0 }
+
+/** The epoch milliseconds of the UTC midnight the text starts with (`YYYY-MM-DD`), or undefined. */
+function dayOf(text: string): number | undefined {
+  if (parsed.text !== '' && text.startsWith(parsed.text)) return parsed.time
+  const year = digits(text, 0, 4)
+  const month = digits(text, 5, 2)
+  const day = digits(text, 8, 2)
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined
+  let time = Date.UTC(year, month - 1, day)
   // Date.UTC reads the years 0-99 as 1900-1999.
   if (year < 100) time = new Date(time).setUTCFullYear(year)
-  return new Date(time - offset * 60_000)
+  parsed.text = text.slice(0, 10)
+  parsed.time = time
+  return time
 }
