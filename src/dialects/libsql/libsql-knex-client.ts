@@ -16,6 +16,7 @@ import type {
 } from '@libsql/client'
 import type { Knex } from 'knex'
 import { formatSqliteDateTime } from '../sqlite/sqlite-dates.js'
+import { rowBuilder } from '../sqlite/sqlite-rows.js'
 
 /** The `connection` settings accepted by {@link LibsqlKnexClient}. */
 export interface LibsqlConnectionConfig {
@@ -270,23 +271,18 @@ function fromDriverValue(value: Value): Value | Buffer {
   return value instanceof ArrayBuffer ? Buffer.from(value) : value
 }
 
+/** A value as Quarry reads it: integers as numbers where exact (strings beyond 2^53), BLOBs as Buffers. */
+function fromLibsqlValue(raw: unknown): unknown {
+  return typeof raw === 'bigint' ? fromSqliteInteger(raw) : fromDriverValue(raw as Value)
+}
+
 function toPlainRows(columns: readonly string[], rows: readonly Row[]): Record<string, unknown>[] {
-  return rows.map((row) => {
-    const plain: Record<string, unknown> = {}
-    // By position, so a later duplicate column name wins as in better-sqlite3,
-    // and a column named `length` is not shadowed by the Row's own `length`.
-    for (let i = 0; i < columns.length; i++) {
-      const name = columns[i] as string
-      const raw = row[i] as Value
-      const value = typeof raw === 'bigint' ? fromSqliteInteger(raw) : fromDriverValue(raw)
-      if (name === '__proto__') {
-        Object.defineProperty(plain, name, { value, enumerable: true, writable: true, configurable: true })
-      } else {
-        plain[name] = value
-      }
-    }
-    return plain
-  })
+  // By position, so a later duplicate column name wins as in better-sqlite3, and a column named
+  // `length` is not shadowed by the Row's own `length`; built as one object literal per row.
+  const build = rowBuilder(columns)
+  const plain = new Array<Record<string, unknown>>(rows.length)
+  for (let i = 0; i < rows.length; i++) plain[i] = build(rows[i]!, fromLibsqlValue)
+  return plain
 }
 
 function toDriverValue(binding: unknown, index: number): InValue {
