@@ -279,7 +279,7 @@ function fromLibsqlValue(raw: unknown): unknown {
 function toPlainRows(columns: readonly string[], rows: readonly Row[]): Record<string, unknown>[] {
   // By position, so a later duplicate column name wins as in better-sqlite3, and a column named
   // `length` is not shadowed by the Row's own `length`; built as one object literal per row.
-  const build = rowBuilder(columns)
+  const build = rowBuilder(columns, 'property')
   const plain = new Array<Record<string, unknown>>(rows.length)
   for (let i = 0; i < rows.length; i++) plain[i] = build(rows[i]!, fromLibsqlValue)
   return plain

@@ -37,7 +37,8 @@ export function readRows(statement: RowStatement, bindings: unknown[]): Row[] {
   }
   if (arrays.length < ARRAYS_FROM) flagged[MANY] = false
   if (!arrays.length) return []
-  const build = rowBuilder(statement.columns().map((c) => c.name))
+  // Made as better-sqlite3 makes the rows of a smaller result.
+  const build = rowBuilder(statement.columns().map((c) => c.name), 'prototype')
   const rows = new Array<Row>(arrays.length)
   for (let i = 0; i < arrays.length; i++) rows[i] = build(arrays[i]!, asIs)
   return rows
@@ -47,30 +48,40 @@ type RowBuilder = (values: ArrayLike<unknown>, convert: (value: unknown) => unkn
 
 const builders = new Map<string, RowBuilder>()
 
+/** What a column named `__proto__` becomes in a row object. */
+export type ProtoColumn =
+  /** As better-sqlite3 sets it: the prototype when the value is an object (a blob), else nothing. */
+  | 'prototype'
+  /** An ordinary own property. */
+  | 'property'
+
 /** The converter of values read as they are. */
 export const asIs = (value: unknown): unknown => value
 
 /**
- * A function making a row object from the values of `names` (each through `convert`, when
- * given), as better-sqlite3 makes it: the later of two columns with one name wins, and
- * `__proto__` is an ordinary property. Generated once per list of names as an object literal, so
- * every row shares one hidden class and no property is added one at a time; where code generation
- * is disabled, a loop.
+ * A function making a row object from the values of `names`, each through `convert`: the later
+ * of two columns with one name wins, as in better-sqlite3, and a `__proto__` column is what
+ * `proto` says. Generated once per list of names as an object literal, so every row shares one
+ * hidden class and no property is added one at a time; where code generation is disabled, a loop.
  */
-export function rowBuilder(names: readonly string[]): RowBuilder {
-  const id = names.join('\u0000')
+export function rowBuilder(names: readonly string[], proto: ProtoColumn): RowBuilder {
+  const id = `${proto}\u0000${names.join('\u0000')}`
   let build: RowBuilder | undefined = builders.get(id)
   if (!build) {
     try {
       const fields = names.map((name, i) => {
         const quoted = JSON.stringify(name)
-        return `${name === '__proto__' ? `[${quoted}]` : quoted}: c(v[${i}])`
+        return `${name === '__proto__' && proto === 'property' ? `[${quoted}]` : quoted}: c(v[${i}])`
       })
       build = new Function('v', 'c', `return { ${fields.join(', ')} }`) as RowBuilder
     } catch {
       build = (values, convert) => {
         const row: Row = {}
-        names.forEach((name, i) => Object.defineProperty(row, name, { value: convert(values[i]), enumerable: true, writable: true, configurable: true }))
+        names.forEach((name, i) => {
+          const value = convert(values[i])
+          if (name !== '__proto__' || proto === 'property') Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true })
+          else if (typeof value === 'object') Object.setPrototypeOf(row, value)
+        })
         return row
       }
     }
