@@ -15,6 +15,7 @@ export type {
 } from './connection/config.js'
 export { defaultDatabase } from './connection/default-database.js'
 export type { Dialect, DialectCapabilities } from './dialects/dialect.js'
+export type { DateStorage, EpochUnit } from './dialects/date-storage.js'
 
 // Models
 export { Model } from './model/model.js'
@@ -25,6 +26,7 @@ export type {
   PrimaryOptions,
   SlugOptions,
   DecimalOptions,
+  DateColumnOptions,
   KeyType,
 } from './model/column-definition.js'
 export type { Cast } from './model/casts.js'

@@ -6,6 +6,7 @@ import type { InsertedRow } from './insert-returning.js'
 
 /** Runs a query on the connection where a statement failed and resolves to its rows. */
 export type RowLookup = (sql: string, bindings: readonly unknown[]) => Promise<Record<string, unknown>[]>
+import type { DateStorage } from './date-storage.js'
 
 export type DriverName = 'postgres' | 'cockroachdb' | 'mysql' | 'sqlite' | 'libsql'
 
@@ -94,6 +95,8 @@ export interface Dialect {
   rawRows(result: unknown): Record<string, unknown>[]
   /** The column types behind the schema builder's `json()` and `uuid()`. */
   readonly columnTypes: ColumnTypes
+  /** How points in time are bound and which stored forms read back as dates. */
+  readonly dates: DateStorage
   /** Lists the current database's own base tables: one row per table, in a `name` column. */
   readonly listTablesSql: string
   /**

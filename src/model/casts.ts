@@ -1,3 +1,4 @@
+import { type DateStorage, describeStoredValue, type EpochUnit, nativeDates } from '../dialects/date-storage.js'
 import { QuarryError } from '../errors/index.js'
 
 /**
@@ -18,6 +19,13 @@ export interface ColumnCast extends Cast {
   readonly byContent?: boolean
   /** Two values are the same for dirty tracking. */
   equals?(a: unknown, b: unknown): boolean
+  /**
+   * The read conversion of one column on one dialect, where it is more than `get`: date casts
+   * read the forms the dialect stores (`DateStorage`) and name `column` when a value is none.
+   */
+  readerFor?(dates: DateStorage, column: string): (value: unknown) => unknown
+  /** A `Date` compared with this column in a where clause, as it is bound (an epoch-ms column: its number). */
+  bindDate?(date: Date): unknown
 }
 
 /** JSON in a json/jsonb/text column; drivers that parse JSON themselves are handled too. */
@@ -54,48 +62,92 @@ function sameTime(a: unknown, b: unknown): boolean {
   return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b
 }
 
-/** A point in time: a `Date` in JavaScript whatever the database returns. */
-export const dateTimeCast: ColumnCast = {
-  get: toDate,
-  set: (value) => toDate(value),
-  assign: (value) => (value === null || value === undefined ? value : toDate(value)),
-  equals: sameTime,
+/**
+ * How a date column stores its values. Unset: the dialect's own form (a native date type on
+ * PostgreSQL and MySQL, ISO-8601 UTC text on SQLite and libSQL). `'epochMs'`: epoch milliseconds,
+ * a number, on every dialect, for databases made by tools that store them (Prisma's SQLite schemas).
+ */
+export type DateStorageOption = 'epochMs'
+
+/** The `storeAs` option checked, for the decorator named `variant`. */
+export function checkStoreAs(variant: string, storeAs: unknown): DateStorageOption | undefined {
+  if (storeAs === undefined || storeAs === 'epochMs') return storeAs
+  throw new QuarryError(`@column${variant}({ storeAs }) must be 'epochMs' or left out, not ${JSON.stringify(storeAs)}`)
 }
 
-/** A moment from a Date, epoch milliseconds, or text (text without an offset is UTC). */
+/** The error for a stored value that is no date; it names the column and the value's form. */
+function unreadable(value: unknown, column: string): never {
+  const hint =
+    typeof value === 'number' || (typeof value === 'string' && /^[+-]?[\d.]+$/.test(value))
+      ? "; a number is epoch milliseconds from 1e11 up, epoch seconds from 1e8 to 1e11, and ambiguous below (other than 0): declare the column with storeAs: 'epochMs' if it holds milliseconds"
+      : '; the forms read are ISO-8601 text (2026-01-02 10:00:00.123, 2026-01-02T10:00:00Z, with or without an offset) and epoch seconds or milliseconds'
+  throw new QuarryError(`${column} holds ${describeStoredValue(value)}, which is not a date${hint}`)
+}
+
+function dateTimeCastFor(storeAs: DateStorageOption | undefined): ColumnCast {
+  const unit: EpochUnit = storeAs === 'epochMs' ? 'ms' : 'auto'
+  const cast: ColumnCast = {
+    get: toDate,
+    set: storeAs === 'epochMs' ? (value) => toDate(value).getTime() : (value) => toDate(value),
+    assign: (value) => (value === null || value === undefined ? value : toDate(value)),
+    equals: sameTime,
+    readerFor: (dates, column) => (value) => dates.read(value, unit) ?? unreadable(value, column),
+  }
+  if (storeAs === 'epochMs') cast.bindDate = (date) => date.getTime()
+  return cast
+}
+
+/** A point in time: a `Date` in JavaScript whatever the database returns. */
+export const dateTimeCast: ColumnCast = dateTimeCastFor(undefined)
+
+const epochMsDateTimeCast = dateTimeCastFor('epochMs')
+
+/** The point-in-time cast for a column's `storeAs` option. */
+export function dateTimeCastWith(storeAs: DateStorageOption | undefined): ColumnCast {
+  return storeAs === 'epochMs' ? epochMsDateTimeCast : dateTimeCast
+}
+
+/**
+ * A moment from a Date, epoch milliseconds, or text (text without an offset is UTC): the forms
+ * every dialect reads. Reading a column goes through its dialect's `DateStorage` instead, which
+ * on SQLite and libSQL reads more forms.
+ */
 export function toDate(value: unknown): Date {
-  // The common cases first: epoch milliseconds (SQLite, libSQL) and driver Dates (PostgreSQL, MySQL).
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value)
+  // The common case first: the driver's own Date (PostgreSQL, MySQL).
   if (value instanceof Date && value.getTime() === value.getTime()) return value
-  let date: Date
-  if (value instanceof Date) date = value
-  else if (typeof value === 'number') date = new Date(value)
-  else if (typeof value === 'bigint') date = new Date(Number(value))
-  else if (typeof value === 'string') date = parseDateText(value)
-  else throw new QuarryError(`Cannot read ${JSON.stringify(value)} as a date`)
-  if (Number.isNaN(date.getTime())) throw new QuarryError(`Cannot read ${JSON.stringify(value)} as a date`)
+  const date = nativeDates.read(value, 'auto')
+  if (!date) throw new QuarryError(`Cannot read ${typeof value === 'string' ? JSON.stringify(value) : describeStoredValue(value)} as a date`)
   return date
 }
 
-const LOCAL_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/
-
-function parseDateText(text: string): Date {
-  if (/^\d+$/.test(text)) return new Date(Number(text))
-  const local = LOCAL_TEXT.exec(text)
-  if (local) return new Date(`${local[1]}T${local[2]}Z`)
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00Z`)
-  return new Date(text)
+function dateCastFor(storeAs: DateStorageOption | undefined): ColumnCast {
+  const unit: EpochUnit = storeAs === 'epochMs' ? 'ms' : 'auto'
+  const cast: ColumnCast = {
+    get: toCalendarDate,
+    set: storeAs === 'epochMs' ? (value) => toCalendarDate(value).getTime() : (value) => toCalendarDate(value).toISOString().slice(0, 10),
+    assign: (value) => (value === null || value === undefined ? value : toCalendarDate(value)),
+    equals: sameTime,
+    readerFor: (dates, column) => (value) => {
+      if (value instanceof Date) return toCalendarDate(value)
+      const date = dates.read(value, unit) ?? unreadable(value, column)
+      return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()))
+    },
+  }
+  if (storeAs === 'epochMs') cast.bindDate = (date) => toCalendarDate(date).getTime()
+  return cast
 }
 
 /**
  * A calendar date: a `Date` at UTC midnight in JavaScript, `YYYY-MM-DD` in the database.
  * A driver's Date at local midnight (PostgreSQL's `date`) is read by its local calendar day.
  */
-export const dateCast: ColumnCast = {
-  get: toCalendarDate,
-  set: (value) => toCalendarDate(value).toISOString().slice(0, 10),
-  assign: (value) => (value === null || value === undefined ? value : toCalendarDate(value)),
-  equals: sameTime,
+export const dateCast: ColumnCast = dateCastFor(undefined)
+
+const epochMsDateCast = dateCastFor('epochMs')
+
+/** The calendar-date cast for a column's `storeAs` option. */
+export function dateCastWith(storeAs: DateStorageOption | undefined): ColumnCast {
+  return storeAs === 'epochMs' ? epochMsDateCast : dateCast
 }
 
 function toCalendarDate(value: unknown): Date {

@@ -12,6 +12,17 @@ export interface ColumnOptions {
   cast?: Cast
 }
 
+/** Options of the date variants (`column.date`, `column.dateTime`, `createdAt`, `updatedAt`, `deletedAt`). */
+export interface DateColumnOptions extends ColumnOptions {
+  /**
+   * `'epochMs'`: the column holds epoch milliseconds (a number) on every dialect, as databases
+   * made by some tools do (Prisma's SQLite schemas); every number in it is read as milliseconds.
+   * Left out: the dialect's own form (ISO-8601 UTC text `YYYY-MM-DD HH:MM:SS.SSS` on SQLite and
+   * libSQL, the native date types elsewhere).
+   */
+  storeAs?: 'epochMs'
+}
+
 /** How a primary key gets its value. */
 export type KeyType = 'increments' | 'uuid' | 'assigned'
 

@@ -1,9 +1,10 @@
 import { QuarryError } from '../errors/index.js'
-import { booleanCast, type ColumnCast, customCast, dateCast, dateTimeCast, decimalCast, jsonCast } from './casts.js'
+import { booleanCast, checkStoreAs, type ColumnCast, customCast, dateCastWith, dateTimeCastWith, decimalCast, jsonCast } from './casts.js'
 import type {
   ColumnDefinition,
   ColumnOptions,
   ColumnRole,
+  DateColumnOptions,
   DecimalOptions,
   KeyType,
   PrimaryOptions,
@@ -84,13 +85,20 @@ export const column = Object.assign(baseColumn, {
   boolean(options?: ColumnOptions): PropertyDecorator {
     return decorator('.boolean', options, { cast: booleanCast })
   },
-  /** A calendar date: a `Date` at UTC midnight in JavaScript, `YYYY-MM-DD` in the database. */
-  date(options?: ColumnOptions): PropertyDecorator {
-    return decorator('.date', options, { cast: dateCast })
+  /**
+   * A calendar date: a `Date` at UTC midnight in JavaScript, `YYYY-MM-DD` in the database
+   * (`{ storeAs: 'epochMs' }`: the epoch milliseconds of that midnight).
+   */
+  date(options?: DateColumnOptions): PropertyDecorator {
+    return decorator('.date', options, { cast: dateCastWith(checkStoreAs('.date', options?.storeAs)) })
   },
-  /** A point in time: always a `Date` in JavaScript, to the millisecond. */
-  dateTime(options?: ColumnOptions): PropertyDecorator {
-    return decorator('.dateTime', options, { cast: dateTimeCast })
+  /**
+   * A point in time: always a `Date` in JavaScript, to the millisecond. SQLite and libSQL store
+   * it as UTC text `2026-01-02 10:00:00.123`; `{ storeAs: 'epochMs' }` keeps epoch milliseconds:
+   * `@column.dateTime({ storeAs: 'epochMs' }) declare seenAt: Date`.
+   */
+  dateTime(options?: DateColumnOptions): PropertyDecorator {
+    return decorator('.dateTime', options, { cast: dateTimeCastWith(checkStoreAs('.dateTime', options?.storeAs)) })
   },
   /** An exact decimal, as a string (`'12.50'`) unless `asNumber`. */
   decimal(options: DecimalOptions = {}): PropertyDecorator {
@@ -109,15 +117,15 @@ export const column = Object.assign(baseColumn, {
     return decorator('.version', options, { role: 'version' })
   },
   /** Set when the row is inserted. */
-  createdAt(options?: ColumnOptions): PropertyDecorator {
-    return decorator('.createdAt', options, { role: 'createdAt', cast: dateTimeCast })
+  createdAt(options?: DateColumnOptions): PropertyDecorator {
+    return decorator('.createdAt', options, { role: 'createdAt', cast: dateTimeCastWith(checkStoreAs('.createdAt', options?.storeAs)) })
   },
   /** Set when the row is inserted and on every update. */
-  updatedAt(options?: ColumnOptions): PropertyDecorator {
-    return decorator('.updatedAt', options, { role: 'updatedAt', cast: dateTimeCast })
+  updatedAt(options?: DateColumnOptions): PropertyDecorator {
+    return decorator('.updatedAt', options, { role: 'updatedAt', cast: dateTimeCastWith(checkStoreAs('.updatedAt', options?.storeAs)) })
   },
   /** Its presence turns soft deletes on: `delete()` sets it, queries leave such rows out. */
-  deletedAt(options?: ColumnOptions): PropertyDecorator {
-    return decorator('.deletedAt', options, { role: 'deletedAt', cast: dateTimeCast })
+  deletedAt(options?: DateColumnOptions): PropertyDecorator {
+    return decorator('.deletedAt', options, { role: 'deletedAt', cast: dateTimeCastWith(checkStoreAs('.deletedAt', options?.storeAs)) })
   },
 })

@@ -39,7 +39,7 @@ export async function find<M extends Model>(Class: FinderClass<M>, id: unknown, 
     }
     const rows = (await shape.run(connection.current(), [id])) as Row[]
     if (!rows.length) return null
-    const [model] = await hydrate<M>(meta, rows, false)
+    const [model] = await hydrate<M>(meta, rows, false, connection.dialect.dates)
     return model ?? null
   }
   return Class.query().whereKey(id).first()

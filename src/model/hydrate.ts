@@ -1,3 +1,4 @@
+import type { DateStorage } from '../dialects/date-storage.js'
 import type { Row } from '../query/query-target.js'
 import { retrieved } from './lifecycle.js'
 import { rowCopier } from './row-copier.js'
@@ -15,14 +16,14 @@ export function takePendingRow(): Row | undefined {
 
 /**
  * Rows to models, on the hot path: the driver's row object becomes `$attributes` as it is (only
- * the columns with a cast are converted, in place, from a list computed once per model), and
+ * the columns with a cast are converted, in place, as `dates` (the dialect's) reads them (by the casts' own `get` without it), from a list computed once per model), and
  * `$originalAttributes` is the same object until the first write. No per-row closures, no key scans —
  * unless the select list was customised (`extras`), when columns that are not the model's move to
  * `$extras`.
  */
-export function hydrate<M extends Model>(meta: ModelMetadata, rows: Row[], extras: boolean): M[] | Promise<M[]> {
+export function hydrate<M extends Model>(meta: ModelMetadata, rows: Row[], extras: boolean, dates?: DateStorage): M[] | Promise<M[]> {
   const Ctor = meta.ctor as unknown as new () => M
-  const casts = meta.readCasts
+  const casts = dates ? meta.readCastsOn(dates) : meta.readCasts
   const castCount = casts.length
   const byContent = meta.byContent.length > 0
   const models = new Array<M>(rows.length)

@@ -1,3 +1,4 @@
+import type { DateStorage } from '../dialects/date-storage.js'
 import { QuarryError } from '../errors/index.js'
 import { booleanCast, type ColumnCast, dateTimeCast } from './casts.js'
 import type { ColumnDefinition, ModelColumn } from './column-definition.js'
@@ -49,11 +50,13 @@ export class ModelMetadata {
   deletedAt: ModelColumn | undefined
   version: ModelColumn | undefined
   slugs: ModelColumn[] = []
-  /** Columns whose values are converted when read: the only per-row work of hydration. */
-  readCasts: Array<{ readonly column: string; readonly get: (value: unknown) => unknown }> = []
+  /** Columns whose values are converted when read, by their casts' `get` (see `readCastsOn`). */
+  readCasts: ReadCast[] = []
   /** JSON-like columns compared by content for dirty tracking. */
   byContent: ModelColumn[] = []
   private finalized = false
+  /** `readCastsOn`'s last answer: a model is almost always read from one dialect. */
+  private readCache: { dates: DateStorage; casts: ReadCast[] } | undefined
 
   constructor(readonly ctor: ModelConstructor) {}
 
@@ -63,6 +66,24 @@ export class ModelMetadata {
 
   get isFinalized(): boolean {
     return this.finalized
+  }
+
+  /**
+   * The read conversions on a dialect: the only per-row work of hydration. Date columns read the
+   * forms the dialect stores and name the column when a value is none of them.
+   */
+  readCastsOn(dates: DateStorage): ReadCast[] {
+    const cached = this.readCache
+    if (cached !== undefined && cached.dates === dates) return cached.casts
+    const casts = this.columns
+      .filter((c) => c.effectiveCast)
+      .map((c) => {
+        const cast = c.effectiveCast!
+        const where = `${this.name}.${c.property} (column "${c.column}")`
+        return { column: c.column, get: cast.readerFor ? cast.readerFor(dates, where) : cast.get }
+      })
+    this.readCache = { dates, casts }
+    return casts
   }
 
   /** Settles names and builds the lookups, once; defines the accessors through `define`. */
@@ -106,6 +127,12 @@ export class ModelMetadata {
     this.finalized = true
     return this
   }
+}
+
+/** One column's read conversion. */
+export interface ReadCast {
+  readonly column: string
+  readonly get: (value: unknown) => unknown
 }
 
 /** A property typed `Date` or `boolean` gets its cast from decorator metadata when the compiler emitted it. */

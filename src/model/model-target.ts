@@ -35,7 +35,14 @@ export class ModelTarget<M extends Model> implements QueryTarget<M> {
   }
 
   hydrate(rows: Row[], extras: boolean): M[] | Promise<M[]> {
-    return hydrate<M>(this.meta, rows, extras)
+    return hydrate<M>(this.meta, rows, extras, this.connection().dialect.dates)
+  }
+
+  bindDate(column: string, date: Date): unknown {
+    const dot = column.lastIndexOf('.')
+    if (dot >= 0 && column.slice(0, dot) !== this.table) return date
+    const bind = this.meta.byColumn.get(dot >= 0 ? column.slice(dot + 1) : column)?.effectiveCast?.bindDate
+    return bind ? bind(date) : date
   }
 
   valueOf(item: M, column: string): unknown {

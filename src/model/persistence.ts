@@ -236,7 +236,7 @@ export async function refreshModel(model: Model, meta: ModelMetadata): Promise<v
   const where = keyWhere(model, meta)
   const [row] = (await ModelAdapter.table(meta).where(where).limit(1)) as Row[]
   if (!row) throw new ModelNotFoundError(meta.name, keyValue(meta, where))
-  for (const cast of meta.readCasts) {
+  for (const cast of meta.readCastsOn(ModelAdapter.connection(meta).dialect.dates)) {
     const value = row[cast.column]
     if (value !== null && value !== undefined) row[cast.column] = cast.get(value)
   }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Connection } from '../connection/connection.js'
+import { runRawSql } from '../connection/prepared-query.js'
 import { QuarryError } from '../errors/index.js'
 import type { Row } from './query-target.js'
 
@@ -85,23 +86,30 @@ async function insertSlice(
 ): Promise<void> {
   const width = columns.length
   const tuple = `(${new Array<string>(width).fill('?').join(', ')})`
-  // Identifiers go through knex's `??` (quoted by the dialect's rules), values through `?`.
-  const bindings: unknown[] = new Array(1 + width + (end - start) * width)
-  bindings[0] = table
-  for (let j = 0; j < width; j++) bindings[1 + j] = columns[j]
-  let k = 1 + width
+  const values: unknown[] = new Array((end - start) * width)
+  let k = 0
+  let plain = true
   for (let i = start; i < end; i++) {
     const row = rows[i]!
     for (let j = 0; j < width; j++) {
       const value = row[columns[j]!]
       if (value === undefined) throw new QuarryError(`insert(): row ${i} has no value for "${columns[j]}"`)
-      bindings[k++] = value
+      // knex.raw() values and subqueries are compiled into the SQL by knex's formatter.
+      if (typeof value === 'function' || (typeof value === 'object' && value !== null && typeof (value as { toSQL?: unknown }).toSQL === 'function')) plain = false
+      values[k++] = value
     }
   }
-  let sql = `insert into ?? (${new Array<string>(width).fill('??').join(', ')}) values ${new Array<string>(end - start).fill(tuple).join(', ')}`
-  if (skip) {
-    sql += ` ${skip.sql}`
-    bindings.push(...skip.bindings)
+  // Identifiers go through knex's `??` (quoted by the dialect's rules), values through `?`.
+  const header = `insert into ?? (${new Array<string>(width).fill('??').join(', ')}) values `
+  const tuples = new Array<string>(end - start).fill(tuple).join(', ')
+  // insertOrIgnore(): the dialect's clause that skips rows colliding on a unique index.
+  const tail = skip ? ` ${skip.sql}` : ''
+  if (!plain) {
+    await knex.raw(header + tuples + tail, [table, ...columns, ...values, ...(skip?.bindings ?? [])] as Knex.RawBinding[])
+    return
   }
-  await knex.raw(sql, bindings as Knex.RawBinding[])
+  // Plain values are bound as they are, without knex's formatter walking each placeholder.
+  const quoted = knex.raw(header, [table, ...columns]).toSQL().sql
+  const quotedTail = skip ? knex.raw(tail, [...skip.bindings]).toSQL().sql : ''
+  await runRawSql(knex, quoted + tuples + quotedTail, values)
 }

@@ -52,6 +52,8 @@ export interface QueryTarget<T> {
   hydrate(rows: Row[], extras: boolean): T[] | Promise<T[]>
   /** The value of `column` in a result, as it should be bound (for keyset pagination). */
   valueOf(item: T, column: string): unknown
+  /** A `Date` compared with `column` (as resolved), as it should be bound; the `Date` itself when absent. */
+  bindDate?(column: string, date: Date): unknown
 }
 
 /** The knex builder a query compiles into. */

@@ -129,7 +129,8 @@ export abstract class WhereBuilder<T, C extends string> {
     if (args.length === 1 && typeof first === 'object' && first !== null) {
       const entries = Object.entries(first).map(([key, value]) => {
         checkValue(value)
-        return [this.column(key), value] as const
+        const column = this.column(key)
+        return [column, this.dated(column, value)] as const
       })
       return this.addWhere((b, knex) => {
         invoke(b, method, (inner: Knex.QueryBuilder) => {
@@ -144,14 +145,14 @@ export abstract class WhereBuilder<T, C extends string> {
     const column = this.column(first)
     if (args.length === 2) {
       checkValue(args[1])
-      const value = args[1]
+      const value = this.dated(column, args[1])
       if (value === null) return this.addWhere((b) => invoke(b, `${bool === 'or' ? 'orWhere' : 'where'}${not ? 'NotNull' : 'Null'}`, column))
       return this.addWhere((b, knex) => invoke(b, method, column, bindable(value, knex)))
     }
     if (args.length !== 3) throw new QuarryError(`where() takes (column, value) or (column, operator, value); got ${args.length} arguments`)
     const operator = checkOperator(args[1])
     checkValue(args[2])
-    const value = args[2]
+    const value = this.dated(column, args[2])
     if (value === null) {
       // `= null` is IS NULL and `!=`/`<>` null IS NOT NULL; a bound NULL would match nothing.
       const isNull = nullTest(operator, first) !== not
@@ -167,6 +168,11 @@ export abstract class WhereBuilder<T, C extends string> {
       })
     }
     return this.addWhere((b, knex) => invoke(b, method, column, operator, bindable(value, knex)))
+  }
+
+  /** A `Date` compared with `column`, bound as the column stores it (see `QueryTarget.bindDate`). */
+  private dated<V>(column: string, value: V): V {
+    return value instanceof Date && this.target.bindDate ? (this.target.bindDate(column, value) as V) : value
   }
 
   private group(method: string, callback: (query: this) => unknown): this {
@@ -198,7 +204,7 @@ export abstract class WhereBuilder<T, C extends string> {
     if (!isSubquery(values)) {
       if (!Array.isArray(values)) throw new QuarryError(`${method}('${name}', …) expects an array or a subquery`)
       values.forEach(checkValue)
-      const list = [...values]
+      const list = values.map((value) => this.dated(column, value))
       // An empty list matches nothing (and NOT IN () everything); knex compiles both soundly.
       return this.addWhere((b) => invoke(b, method, column, list))
     }
@@ -247,7 +253,7 @@ export abstract class WhereBuilder<T, C extends string> {
     const column = this.column(name)
     if (!Array.isArray(range) || range.length !== 2) throw new QuarryError(`${method}('${name}', …) expects [low, high]`)
     range.forEach(checkValue)
-    const [low, high] = range
+    const [low, high] = range.map((value) => this.dated(column, value))
     return this.addWhere((b) => invoke(b, method, column, [low, high]))
   }
 

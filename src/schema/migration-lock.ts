@@ -131,8 +131,8 @@ export class MigrationLock {
     if (this.advisory) return 'another session'
     const row = await this.connection.knex(this.table).where('name', this.name).first('owner', 'locked_at')
     if (!row) return 'another run'
-    const since = row.locked_at instanceof Date ? row.locked_at : new Date(Number(row.locked_at) || String(row.locked_at))
-    return `${String(row.owner)} since ${Number.isNaN(since.getTime()) ? String(row.locked_at) : since.toISOString()}`
+    const since = this.connection.dialect.dates.read(row.locked_at, 'auto')
+    return `${String(row.owner)} since ${since ? since.toISOString() : String(row.locked_at)}`
   }
 
   private timeoutError(holder: string, timeoutMs: number): MigrationError {

@@ -53,7 +53,7 @@ export class MigrationRepository {
       id: Number(row.id),
       name: row.name,
       batch: Number(row.batch),
-      migratedAt: toDate(row.migrated_at),
+      migratedAt: this.connection.dialect.dates.read(row.migrated_at, 'auto') ?? new Date(Number.NaN),
     }))
   }
 
@@ -65,11 +65,4 @@ export class MigrationRepository {
   async forget(name: string): Promise<void> {
     await this.connection.table(this.table).where('name', name).delete()
   }
-}
-
-/** SQLite hands back what was written (a number of ms); the others a Date. */
-function toDate(value: Date | string | number): Date {
-  if (value instanceof Date) return value
-  if (typeof value === 'number') return new Date(value)
-  return new Date(/^\d+$/.test(value) ? Number(value) : value)
 }

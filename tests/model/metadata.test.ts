@@ -11,6 +11,8 @@ import {
   table,
   UnknownColumnError,
 } from '../../src/index.js'
+import { hydrate } from '../../src/model/hydrate.js'
+import { modelMetadata } from '../../src/model/model.js'
 import { createTestDatabase, forEachDialect } from '../support/databases.js'
 import { createSchema, Post, RoleUser, User } from './models.js'
 
@@ -74,16 +76,18 @@ describe('model metadata', () => {
     }
     const withoutMetadata = compile(false)
     const withMetadata = compile(true)
+    // Hydrated with no database connected: the casts' own `get` (no dialect's date forms).
+    const hydrateRows = (Event: typeof Model, rows: Array<Record<string, unknown>>) => hydrate(modelMetadata(Event), rows, false)
     for (const Event of [withoutMetadata, withMetadata]) {
       const rows = [{ id: 1, happened_at: 1_700_000_000_123, done: 0, payload: '{"a":[1]}', plain_date: 1_700_000_000_000 }]
-      const [event] = (await Event.query().target.hydrate(rows, false)) as unknown as Array<Record<string, unknown>>
+      const [event] = (await hydrateRows(Event, rows)) as unknown as Array<Record<string, unknown>>
       expect(event!.happenedAt).toEqual(new Date(1_700_000_000_123))
       expect(event!.done).toBe(false)
       expect(event!.payload).toEqual({ a: [1] })
     }
     // Only the plain `@column() declare plainDate: Date` differs: metadata infers its cast.
-    const [bare] = (await withoutMetadata.query().target.hydrate([{ plain_date: 5 }], false)) as unknown as Array<Record<string, unknown>>
-    const [inferred] = (await withMetadata.query().target.hydrate([{ plain_date: 5 }], false)) as unknown as Array<Record<string, unknown>>
+    const [bare] = (await hydrateRows(withoutMetadata, [{ plain_date: 5 }])) as unknown as Array<Record<string, unknown>>
+    const [inferred] = (await hydrateRows(withMetadata, [{ plain_date: 5 }])) as unknown as Array<Record<string, unknown>>
     expect(bare!.plainDate).toBe(5)
     expect(inferred!.plainDate).toEqual(new Date(5))
   })

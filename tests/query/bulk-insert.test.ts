@@ -59,6 +59,29 @@ forEachDialect('bulk insert', (ctx) => {
     ])
   })
 
+  it('a knex.raw() value is compiled into the statement; plain values are bound as they are', async () => {
+    const sent: QueryEvent[] = []
+    const off = ctx.db.on('query', (e) => sent.push(e))
+    try {
+      await Reading.insert([
+        { sensor: 'raw', value: ctx.db.knex.raw('1 + 2') as never, takenAt: new Date(5_000) },
+        { sensor: 'plain', value: 4, takenAt: new Date(6_000) },
+      ])
+      await Reading.insert([{ sensor: 'plain-2', value: 7, takenAt: new Date(7_000) }])
+    } finally {
+      off()
+    }
+    const all = await Reading.query().orderBy('value')
+    expect(all.map((r) => [r.sensor, r.value, r.takenAt.getTime()])).toEqual([
+      ['raw', 3, 5_000],
+      ['plain', 4, 6_000],
+      ['plain-2', 7, 7_000],
+    ])
+    const inserts = sent.filter((e) => /^insert/i.test(e.sql))
+    expect(inserts.map((e) => e.bindings.length)).toEqual([5, 3])
+    expect(inserts[0]!.sql).toMatch(/1 \+ 2/)
+  })
+
   it('all rows or none: a failure in a later statement undoes the earlier ones', async () => {
     const many = rows(40_000)
     many.push({ sensor: 's-3', value: -1, takenAt: new Date(0) })

@@ -15,6 +15,8 @@ import type {
   Value,
 } from '@libsql/client'
 import type { Knex } from 'knex'
+import { formatSqliteDateTime } from '../sqlite/sqlite-dates.js'
+import { rowBuilder } from '../sqlite/sqlite-rows.js'
 
 /** The `connection` settings accepted by {@link LibsqlKnexClient}. */
 export interface LibsqlConnectionConfig {
@@ -269,23 +271,18 @@ function fromDriverValue(value: Value): Value | Buffer {
   return value instanceof ArrayBuffer ? Buffer.from(value) : value
 }
 
+/** A value as Quarry reads it: integers as numbers where exact (strings beyond 2^53), BLOBs as Buffers. */
+function fromLibsqlValue(raw: unknown): unknown {
+  return typeof raw === 'bigint' ? fromSqliteInteger(raw) : fromDriverValue(raw as Value)
+}
+
 function toPlainRows(columns: readonly string[], rows: readonly Row[]): Record<string, unknown>[] {
-  return rows.map((row) => {
-    const plain: Record<string, unknown> = {}
-    // By position, so a later duplicate column name wins as in better-sqlite3,
-    // and a column named `length` is not shadowed by the Row's own `length`.
-    for (let i = 0; i < columns.length; i++) {
-      const name = columns[i] as string
-      const raw = row[i] as Value
-      const value = typeof raw === 'bigint' ? fromSqliteInteger(raw) : fromDriverValue(raw)
-      if (name === '__proto__') {
-        Object.defineProperty(plain, name, { value, enumerable: true, writable: true, configurable: true })
-      } else {
-        plain[name] = value
-      }
-    }
-    return plain
-  })
+  // By position, so a later duplicate column name wins as in better-sqlite3, and a column named
+  // `length` is not shadowed by the Row's own `length`; built as one object literal per row.
+  const build = rowBuilder(columns, 'property')
+  const plain = new Array<Record<string, unknown>>(rows.length)
+  for (let i = 0; i < rows.length; i++) plain[i] = build(rows[i]!, fromLibsqlValue)
+  return plain
 }
 
 function toDriverValue(binding: unknown, index: number): InValue {
@@ -293,7 +290,7 @@ function toDriverValue(binding: unknown, index: number): InValue {
   // queries; the ones that still reach the driver come from multi-row inserts whose
   // rows lack a column (with `useNullAsDefault`), which better-sqlite3 binds as NULL.
   if (binding === null || binding === undefined) return null
-  if (binding instanceof Date) return binding.valueOf()
+  if (binding instanceof Date) return formatSqliteDateTime(binding)
   switch (typeof binding) {
     case 'boolean':
       return binding ? 1 : 0
@@ -350,7 +347,7 @@ function waitForDrain(stream: Writable): Promise<void> {
  *   as bigint (`intMode: 'bigint'`) and given as numbers where exact, strings beyond
  *   2^53 (as Quarry's better-sqlite3 client and pg/mysql2 do). Text containing U+0000
  *   is refused: the client would truncate it on reading. BLOBs come back as
- *   Buffers. Bindings: `Date` becomes its epoch milliseconds, booleans 0/1, an
+ *   Buffers. Bindings: `Date` becomes ISO-8601 UTC text (as on SQLite), booleans 0/1, an
  *   `undefined` that gets past knex's own checks NULL (as better-sqlite3 does for
  *   the rows of a multi-row insert that lack a column); other objects throw.
  * - Every new local connection runs `PRAGMA foreign_keys = ON` (libSQL's own

@@ -9,6 +9,7 @@ import { MysqlIndexNames } from './mysql-index-names.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
 import type { InsertedRow } from '../insert-returning.js'
 import { MysqlInserter } from './mysql-insert.js'
+import { nativeDates } from '../date-storage.js'
 
 const require = createRequire(import.meta.url)
 
@@ -45,6 +46,7 @@ export class MysqlDialect implements Dialect {
     namedStatements: false,
   }
   readonly maxBindings = 65_535
+  readonly dates = nativeDates
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }
   readonly listTablesSql =
     "select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'"

@@ -6,6 +6,7 @@ import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } 
 import type { FailedStatement } from '../error-table.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
 import { type InsertedRow, insertReturning } from '../insert-returning.js'
+import { nativeDates } from '../date-storage.js'
 
 const require = createRequire(import.meta.url)
 
@@ -104,6 +105,7 @@ export class PostgresDialect implements Dialect {
     namedStatements: true,
   }
   readonly maxBindings = 65_535
+  readonly dates = nativeDates
   readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
   readonly listTablesSql = 'select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()'
 

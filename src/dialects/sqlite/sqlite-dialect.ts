@@ -7,6 +7,7 @@ import type { FailedStatement } from '../error-table.js'
 import { translateSqliteError } from './sqlite-errors.js'
 import { SqliteKnexClient } from './sqlite-knex-client.js'
 import { type InsertedRow, insertReturning } from '../insert-returning.js'
+import { sqliteDates } from './sqlite-dates.js'
 
 interface BetterSqliteDatabase {
   pragma(source: string): unknown
@@ -56,6 +57,7 @@ export class SqliteDialect implements Dialect {
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
   readonly maxBindings = 32_766
   // A declared type without TEXT/CHAR would give the column numeric affinity and turn '12' into 12.
+  readonly dates = sqliteDates
   readonly columnTypes = { json: 'text', uuid: 'text' }
   readonly listTablesSql = "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'"
 

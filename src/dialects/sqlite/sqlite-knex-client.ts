@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
+import { formatSqliteDateTime } from './sqlite-dates.js'
+import { readRows } from './sqlite-rows.js'
 import { fromSqliteInteger, hasUnsafeNumber, normalizeIntegerRows } from './sqlite-integers.js'
 import { StatementCache } from './statement-cache.js'
 
@@ -9,6 +11,8 @@ interface Statement {
   readonly reader: boolean
   readonly readonly: boolean
   safeIntegers(toggle: boolean): Statement
+  raw(toggle: boolean): Statement
+  columns(): Array<{ readonly name: string }>
   all(bindings: unknown[]): Array<Record<string, unknown>>
   run(bindings: unknown[]): { changes: number; lastInsertRowid: number | bigint }
 }
@@ -46,13 +50,19 @@ const Base: BaseClient = require('knex/lib/dialects/better-sqlite3/index.js')
 const SCHEMA_CHANGE = /^\s*(create|alter|drop|vacuum|reindex)\b/i
 
 /**
- * knex's better-sqlite3 client with two changes:
+ * knex's better-sqlite3 client with four changes:
+ * - a bound `Date` is ISO-8601 UTC text (`2026-01-02 10:00:00.123`, see `sqlite-dates.ts`), not
+ *   knex's epoch milliseconds, which SQLite's date functions do not read and a TEXT column keeps
+ *   as `'1796432171922.0'`;
  * - integers beyond 2^53 are read exactly, as strings (numbers up to 2^53), never a rounded double.
  *   A read-only statement reads integers as numbers, the fast way; if any value of the result is a
  *   number beyond 2^53 (an integer that may have been rounded, or a large REAL), the statement is
  *   run again reading integers as bigint, converted by `fromSqliteInteger`. Reading bigints every
  *   time cost about 10% of loading 10,000 rows. Statements that write (RETURNING included) always
  *   read bigints: they cannot be run twice;
+ * - a read-only statement that returned many rows reads its rows as arrays from then on, made
+ *   into objects in JavaScript (see `sqlite-rows.ts`): better-sqlite3 builds row objects a
+ *   property at a time, which was most of the cost of loading 10,000 rows;
  * - prepared statements are kept per connection in a bounded LRU cache, so a repeated query
  *   shape is compiled by SQLite once. SQLite re-prepares a cached statement by itself when the
  *   schema changes (even from another connection), and this connection's own DDL empties its
@@ -65,13 +75,23 @@ export class SqliteKnexClient extends Base {
     return db
   }
 
+  override _formatBindings(bindings: unknown[] | undefined): unknown[] {
+    if (!bindings) return []
+    const out = new Array<unknown>(bindings.length)
+    for (let i = 0; i < bindings.length; i++) {
+      const binding = bindings[i]
+      out[i] = binding instanceof Date ? formatSqliteDateTime(binding) : typeof binding === 'boolean' ? Number(binding) : binding
+    }
+    return out
+  }
+
   async _query(connection: BetterSqliteDatabase, obj: QueryObject): Promise<QueryObject> {
     if (!obj.sql) throw new Error('The query is empty')
     const cache = (connection[STATEMENTS] ??= new StatementCache(STATEMENT_CACHE_SIZE))
     const statement = cache.get(obj.sql) ?? cache.set(obj.sql, prepare(connection, obj.sql))
     const bindings = this._formatBindings(obj.bindings)
     if (statement.reader) {
-      let rows = statement.all(bindings)
+      let rows = statement.readonly ? readRows(statement, bindings) : statement.all(bindings)
       if (!statement.readonly) {
         normalizeIntegerRows(rows)
       } else if (hasUnsafeNumber(rows)) {
