@@ -9,7 +9,7 @@ import type { Constraint } from '../relations/relation.js'
 import { type AggregateFunction, relationAggregate } from '../relations/query/relation-aggregates.js'
 import { hasClause, type HasOptions } from '../relations/query/relation-exists.js'
 import { RelationQueryState } from '../relations/query/relation-query-state.js'
-import type { RelatedColumn, RelationConstraint, RelationPath } from '../relations/relation-types.js'
+import type { RelatedColumn, RelationConstraint, ValidPath, ValidPaths } from '../relations/relation-types.js'
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 import { ModelTarget } from './model-target.js'
@@ -234,9 +234,9 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
    * await User.query().with('roles', 'profile')
    * ```
    */
-  with<P extends RelationPath<M>>(path: P, constrain: RelationConstraint<M, P>): this
-  with(...paths: Array<RelationPath<M>>): this
-  with(paths: ReadonlyArray<RelationPath<M>>): this
+  with<const P extends readonly string[]>(paths: ValidPaths<M, P>): this
+  with<P extends string>(path: ValidPath<M, P>, constrain: RelationConstraint<M, P>): this
+  with<const P extends readonly string[]>(...paths: ValidPaths<M, P>): this
   with(...args: unknown[]): this {
     const state = this.$relationQuery()
     const requests = eagerRequests(this.meta, args, 'with')
@@ -249,27 +249,27 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
    * Selects the number of related rows as `$extras.<relation>Count` (a number; at the top level
    * in `toJSON()`), or under `alias`: `withCount('posts', (q) => q.where('published', true), 'publishedCount')`.
    */
-  withCount<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withCount<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('count', path, undefined, constrain, alias)
   }
 
   /** `withSum('posts', 'views')` → `$extras.postsSumViews` (0 when there are none). */
-  withSum<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withSum<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('sum', path, column, constrain, alias)
   }
 
   /** `withAvg('posts', 'views')` → `$extras.postsAvgViews` (null when there are none). */
-  withAvg<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withAvg<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('avg', path, column, constrain, alias)
   }
 
   /** `withMin('posts', 'views')` → `$extras.postsMinViews`. */
-  withMin<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withMin<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('min', path, column, constrain, alias)
   }
 
   /** `withMax('posts', 'views')` → `$extras.postsMaxViews`. */
-  withMax<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withMax<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('max', path, column, constrain, alias)
   }
 
@@ -282,38 +282,38 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   }
 
   /** Rows with related rows: `has('posts')`, `has('posts', '>=', 3)`, `has('posts.comments')`. */
-  has<P extends RelationPath<M>>(path: P, operator: Operator = '>=', count = 1): this {
+  has<P extends string>(path: ValidPath<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'and', operator, count, constrain: undefined })
   }
 
-  orHas<P extends RelationPath<M>>(path: P, operator: Operator = '>=', count = 1): this {
+  orHas<P extends string>(path: ValidPath<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'or', operator, count, constrain: undefined })
   }
 
   /** Rows with related rows matching the constraint: `whereHas('posts', (q) => q.where('published', true))`. */
-  whereHas<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
+  whereHas<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'and', operator, count, constrain: constrain as Constraint })
   }
 
-  orWhereHas<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
+  orWhereHas<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'or', operator, count, constrain: constrain as Constraint })
   }
 
   /** Rows without related rows: `doesntHave('posts')`. */
-  doesntHave<P extends RelationPath<M>>(path: P): this {
+  doesntHave<P extends string>(path: ValidPath<M, P>): this {
     return this.$has(path, { bool: 'and', operator: '<', count: 1, constrain: undefined })
   }
 
-  orDoesntHave<P extends RelationPath<M>>(path: P): this {
+  orDoesntHave<P extends string>(path: ValidPath<M, P>): this {
     return this.$has(path, { bool: 'or', operator: '<', count: 1, constrain: undefined })
   }
 
   /** Rows without related rows matching the constraint. */
-  whereDoesntHave<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>): this {
+  whereDoesntHave<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>): this {
     return this.$has(path, { bool: 'and', operator: '<', count: 1, constrain: constrain as Constraint })
   }
 
-  orWhereDoesntHave<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>): this {
+  orWhereDoesntHave<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>): this {
     return this.$has(path, { bool: 'or', operator: '<', count: 1, constrain: constrain as Constraint })
   }
 

@@ -6,7 +6,7 @@ import { listeners, type ModelEventHandler, type ModelEventName, observe, type O
 import type { Row } from '../query/query-target.js'
 import { loadRelations, relatedClient } from '../relations/model-relations.js'
 import { morphMap } from '../relations/morph-map.js'
-import type { RelatedClient, RelationConstraint, RelationPath } from '../relations/relation-types.js'
+import type { RelatedClient, RelationConstraint, ValidPath, ValidPaths } from '../relations/relation-types.js'
 import { defineAccessors } from './accessors.js'
 import { byProperty, columnOf, dirtyColumns } from './dirty.js'
 import * as finders from './finders.js'
@@ -274,7 +274,7 @@ export class Model {
    * Loads relations onto models already in hand, skipping those each model holds already: one
    * query per relation for the whole array. `await Model.loadMissing(users, 'posts.comments')`
    */
-  static async loadMissing<M extends Model>(models: readonly M[], ...paths: Array<RelationPath<M>>): Promise<M[]> {
+  static async loadMissing<M extends Model, const P extends readonly string[]>(models: readonly M[], ...paths: ValidPaths<M, P>): Promise<M[]> {
     await loadRelations(models, paths, true, 'loadMissing')
     return models as M[]
   }
@@ -295,8 +295,8 @@ export class Model {
    */
   // `this` parameters rather than polymorphic `this`: comparing a model class with Model then
   // never has to expand relation paths (which would recurse through the models' relations).
-  load<T extends Model, P extends RelationPath<T>>(this: T, path: P, constrain: RelationConstraint<T, P>): Promise<T>
-  load<T extends Model>(this: T, ...paths: Array<RelationPath<T>>): Promise<T>
+  load<T extends Model, P extends string>(this: T, path: ValidPath<T, P>, constrain: RelationConstraint<T, P>): Promise<T>
+  load<T extends Model, const P extends readonly string[]>(this: T, ...paths: ValidPaths<T, P>): Promise<T>
   async load(...args: unknown[]): Promise<this> {
     await loadRelations([this], args, false, 'load')
     return this

@@ -56,8 +56,8 @@ export type ColumnName<M> = {
     : never
 }[keyof M]
 
-/** The relation property names of a model. */
-export type RelationName<M> = {
+/** Each property of a model mapped to its own name when it is a relation, else to `never`. */
+export type RelationNames<M> = {
   [K in keyof M]-?: K extends string
     ? K extends `$${string}`
       ? never
@@ -67,7 +67,10 @@ export type RelationName<M> = {
           ? K
           : never
     : never
-}[keyof M]
+}
+
+/** The relation property names of a model. */
+export type RelationName<M> = RelationNames<M>[keyof M]
 
 /** `emailAddress` → `email_address`, at the type level (the default column naming). */
 export type SnakeCase<S extends string> = S extends `${infer Head}${infer Rest}`

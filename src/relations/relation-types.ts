@@ -1,6 +1,6 @@
 import type { Model } from '../model/model.js'
 import type { ModelQuery } from '../model/model-query.js'
-import type { ColumnRef, ModelAttributes, RelationBrand, RelationName } from '../model/types.js'
+import type { ColumnRef, ModelAttributes, RelationBrand, RelationName, RelationNames } from '../model/types.js'
 
 /** The relation kinds, as stored in a relation's brand. */
 export type RelationKind =
@@ -50,14 +50,38 @@ export type RelationKindOf<V> = NonNullable<V> extends RelationBrand<infer K, un
 type Prev = [never, 0, 1, 2, 3]
 
 /**
- * The relation names of `M` and the dotted paths through them, four levels deep:
- * `'posts' | 'posts.comments' | 'posts.comments.author' | …`.
+ * Every relation name of `M` and every dotted path through them, four levels deep:
+ * `'posts' | 'posts.comments' | 'posts.comments.author' | …`. It grows with the number of
+ * relations to the fourth power, so no query method uses it (they check one segment at a time,
+ * with `ValidPath`); it is kept for code that wants the whole list.
  */
 export type RelationPath<M, Depth extends number = 4> = [Depth] extends [never]
   ? never
   : M extends unknown
     ? { [K in RelationName<M>]: K | `${K}.${RelationPath<RelatedModel<M[K]>, Prev[Depth]>}` }[RelationName<M>]
     : never
+
+/**
+ * `P` itself when it is a relation path of `M`; otherwise the valid names at the first wrong
+ * segment, prefixed by the segments before it. Checked one segment at a time, so its cost is the
+ * path's length, whatever the number of relations. A parameter typed `ValidPath<M, P>` infers
+ * `P` from the argument, so `with('posts.comentz')` reports
+ * `'"posts.comentz"' is not assignable to '"posts.author" | "posts.comments" | "posts.tags"'`.
+ */
+// The names are written `RelationNames<M>[keyof M]` rather than `RelationName<M>` so the union
+// carries no alias, and an error lists the names rather than printing `RelationName<Post>`.
+export type ValidPath<M, P extends string> = M extends unknown
+  ? P extends `${infer Head}.${infer Rest}`
+    ? Head extends RelationName<M>
+      ? `${Head}.${ValidPath<RelatedModel<M[Head]>, Rest>}`
+      : RelationNames<M>[keyof M]
+    : P extends RelationName<M>
+      ? P
+      : RelationNames<M>[keyof M]
+  : never
+
+/** A list of relation paths of `M`, each checked as `ValidPath` does. */
+export type ValidPaths<M, P extends readonly string[]> = { [I in keyof P]: ValidPath<M, P[I]> }
 
 /** The model at the end of a relation path: `RelatedAt<User, 'posts.comments'>` is `Comment`. */
 export type RelatedAt<M, P extends string> = M extends unknown

@@ -1,0 +1,54 @@
+// Type-checks a generated project with one compiler and reads `--extendedDiagnostics`.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export interface Measurement {
+  compiler: string
+  version: string
+  /** Whether the project checked without errors. */
+  ok: boolean
+  errors: string
+  instantiations: number
+  types: number
+  checkSeconds: number
+  totalSeconds: number
+  memoryMb: number
+  timedOut: boolean
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** The compilers measured: TypeScript 7 (the `typescript` package) and the oldest 5.x supported. */
+export const COMPILERS = {
+  ts7: `${ROOT}node_modules/typescript/bin/tsc`,
+  ts5: `${ROOT}node_modules/typescript5/bin/tsc`,
+} as const
+
+export type CompilerName = keyof typeof COMPILERS
+
+function figure(output: string, label: string): number {
+  const match = new RegExp(`^${label}:\\s+([\\d.]+)`, 'm').exec(output)
+  return match ? Number(match[1]) : NaN
+}
+
+/** Runs `tsc -p dir --extendedDiagnostics` (single-threaded on TypeScript 7) and reads its figures. */
+export function measure(dir: string, compiler: CompilerName, timeoutMs = 600_000): Measurement {
+  const tsc = COMPILERS[compiler]
+  const version = spawnSync(process.execPath, [tsc, '-v'], { encoding: 'utf8' }).stdout.trim().replace(/^Version /, '')
+  const args = [tsc, '-p', dir, '--extendedDiagnostics', ...(compiler === 'ts7' ? ['--singleThreaded'] : [])]
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`
+  const errors = output.split('\n').filter((line) => /error TS\d+/.test(line)).slice(0, 5).join('\n')
+  return {
+    compiler,
+    version,
+    ok: run.status === 0,
+    errors,
+    instantiations: figure(output, 'Instantiations'),
+    types: figure(output, 'Types'),
+    checkSeconds: figure(output, 'Check time'),
+    totalSeconds: figure(output, 'Total time'),
+    memoryMb: Math.round(figure(output, 'Memory used') / 1024),
+    timedOut: run.signal === 'SIGTERM',
+  }
+}
