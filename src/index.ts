@@ -63,6 +63,7 @@ export {
 export { QueryBuilder, type SelectItem } from './query/query-builder.js'
 export type { Page, PageMeta, CursorPage } from './query/paginators.js'
 export type { Value, Operator, Direction, QualifiedColumn, QueryTarget, Row } from './query/query-target.js'
+export type { ColumnResult, ColumnValue, ComparableTo, Decimal, NumericColumn, WhereConditions } from './query/column-values.js'
 
 // Schema and migrations
 export { Migration, type MigrationClass, type MigrationContext } from './schema/migration.js'

@@ -13,7 +13,7 @@ import type { RelatedColumn, RelationConstraint, ValidPath, ValidPaths } from '.
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 import { ModelTarget } from './model-target.js'
-import type { ColumnRef, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
+import type { ColumnRef, ColumnTypes, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
 
 /** The global scope soft deletes install: `deletedAt is null`. */
 export const SOFT_DELETES = 'softDeletes'
@@ -35,7 +35,7 @@ interface ScopedClass {
  * Seam for relations: eager loading (`with`, `withCount`) belongs in an override of
  * `materialize(rows)`, which every terminal read (`get`, `first`, paginators, chunks) goes through.
  */
-export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>> {
+export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>, ColumnTypes<M>> {
   protected readonly meta: ModelMetadata
   /** Global scopes left out: none (`undefined`, the common case, allocates nothing), some, or all. */
   private removedScopes: Set<string> | 'all' | undefined
@@ -155,7 +155,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
       if (id === undefined || (typeof id === 'object' && id !== null && !(id instanceof Date) && !Buffer.isBuffer(id))) {
         throw new QuarryError(`${this.meta.name}: a key must be a value, got ${JSON.stringify(id)}`)
       }
-      return this.where(keys[0]!.column as ColumnRef<M>, id as string)
+      return this.where(keys[0]!.column as ColumnRef<M>, id as never)
     }
     if (typeof id !== 'object' || id === null) {
       throw new QuarryError(`${this.meta.name} has a composite key: pass { ${keys.map((k) => k.property).join(', ')} }`)
@@ -164,7 +164,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     for (const key of keys) {
       const value = given[key.property] ?? given[key.column]
       if (value === undefined) throw new QuarryError(`${this.meta.name}: the key needs ${key.property}`)
-      this.where(key.column as ColumnRef<M>, value as string)
+      this.where(key.column as ColumnRef<M>, value as never)
     }
     return this
   }

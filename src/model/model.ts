@@ -149,7 +149,7 @@ export class Model {
 
   /** The first model whose `column` equals `value`: `User.findBy('email', x)`. */
   static async findBy<T extends typeof Model>(this: T, column: ColumnName<Instance<T>>, value: unknown): Promise<Instance<T> | null> {
-    return this.query().where(column as never, value as string).first()
+    return this.query().where(column as never, value as never).first()
   }
 
   /** The models with these primary keys. */

@@ -86,6 +86,12 @@ export type ColumnRef<M> = ColumnName<M> | SnakeCase<ColumnName<M>> | QualifiedC
 /** The column values of a model, by property. */
 export type Attributes<M> = { [K in ColumnName<M>]: M[K] }
 
+/**
+ * The type of each name a query accepts for a column of `M`: properties (`emailAddress`) and
+ * default column names (`email_address`). Queries type values and results with it.
+ */
+export type ColumnTypes<M> = Attributes<M> & { [K in ColumnName<M> as SnakeCase<K>]: M[K] }
+
 /** What `create`, `fill` and `merge` take. */
 export type ModelAttributes<M> = Partial<Attributes<M>>
 

@@ -4,6 +4,7 @@ import { type AggregateSource, runAggregate } from './aggregates.js'
 import { checkCount, checkDirection } from './direction.js'
 import { applyOrders, type OrderItem } from './order.js'
 import { chunk, cursor, cursorPaginate, paginate, type CursorPage, type Page } from './paginators.js'
+import type { ColumnResult, NumericColumn } from './column-values.js'
 import type { Direction, Operator, Row, Value } from './query-target.js'
 import { type Clause, checkOperator, invoke, WhereBuilder, type Subquery } from './where-builder.js'
 
@@ -20,7 +21,7 @@ export type SelectItem<C extends string> = C | Readonly<Record<string, C>>
  * const adults = await User.query().where('age', '>=', 18).orderBy('name').limit(10)
  * ```
  */
-export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, C> implements Promise<T[]>, Subquery {
+export abstract class QueryBuilder<T, C extends string, V = {}> extends WhereBuilder<T, C, V> implements Promise<T[]>, Subquery {
   protected selects: Clause[] = []
   protected joins: Clause[] = []
   protected groups: Clause[] = []
@@ -314,6 +315,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   }
 
   /** The values of one column: `await User.query().pluck('email')`. */
+  pluck<K extends C>(column: K): Promise<Array<ColumnResult<V, K>>>
   async pluck(column: C): Promise<unknown[]> {
     const name = this.column(column)
     const rows = (await this.prepared().compile(this.knex(), { orders: true, paging: true, select: false }).select(name)) as Row[]
@@ -327,12 +329,12 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   }
 
   /** The sum of `column`, 0 when no rows match. */
-  async sum(column: C): Promise<number> {
+  async sum(column: NumericColumn<C, V>): Promise<number> {
     return this.aggregate('sum', this.column(column)) as Promise<number>
   }
 
   /** The average of `column`, `null` when no rows match. */
-  async avg(column: C): Promise<number | null> {
+  async avg(column: NumericColumn<C, V>): Promise<number | null> {
     return this.aggregate('avg', this.column(column))
   }
 

@@ -1,0 +1,46 @@
+// A ceiling on the type-check cost of query lines (issue 17), so a change to the types that makes
+// checking a relation path grow with the number of relations fails `npm test`. It emits Quarry's
+// declarations, generates two small projects (20 models, 40 query lines; 3 and 12 relations per
+// model; benchmarks/types/generate.ts) and reads TypeScript 7's instantiation counts.
+// `npm run bench:types` measures the full-size projects.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, expect, it } from 'vitest'
+import { generateProject } from '../../benchmarks/types/generate.js'
+import { COMPILERS, measure } from '../../benchmarks/types/measure.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+// Inside node_modules, so the generated projects resolve knex as an installed Quarry would.
+const work = mkdtempSync(join(ROOT, 'node_modules', '.cache-quarry-type-cost-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+const QUERIES = 40
+/** Instantiations per query line at 12 relations per model; measured about 900 (TypeScript 7.0). */
+const PER_LINE_CEILING = 1_400
+/** How much dearer a query line may be at 12 relations than at 3; measured 1.1. */
+const GROWTH_CEILING = 1.5
+
+function perLine(relations: number): number {
+  const counts = [0, QUERIES].map((queries) => {
+    const dir = join(work, `r${relations}-q${queries}`)
+    generateProject({ dir, models: 20, relations, queries, quarry: '../dist/index.js' })
+    const m = measure(dir, 'ts7', 120_000)
+    expect(m.errors, `the generated project (${relations} relations, ${queries} queries) must compile`).toBe('')
+    expect(m.ok).toBe(true)
+    return m.instantiations
+  })
+  return (counts[1]! - counts[0]!) / QUERIES
+}
+
+it('a query line costs about the same whatever the number of relations, under a ceiling', { timeout: 300_000 }, () => {
+  const emit = spawnSync(process.execPath, [COMPILERS.ts7, '-p', join(ROOT, 'tsconfig.build.json'), '--emitDeclarationOnly', '--sourceMap', 'false', '--outDir', join(work, 'dist')], {
+    encoding: 'utf8',
+  })
+  expect(`${emit.stdout}${emit.stderr}`).toBe('')
+  const few = perLine(3)
+  const many = perLine(12)
+  expect(many, `instantiations per query line at 12 relations: ${many}`).toBeLessThan(PER_LINE_CEILING)
+  expect(many / few, `per-line cost at 12 relations / at 3: ${many} / ${few}`).toBeLessThan(GROWTH_CEILING)
+})
