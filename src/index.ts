@@ -39,7 +39,13 @@ export type {
   ModelAttributes,
   ScopeFunction,
   ScopesOf,
+  ColumnTypes,
+  NumericColumnName,
+  GlobalScopesOf,
+  GlobalScopeName,
+  RelationNames,
 } from './model/types.js'
+export type { ModelJSON, RelationJSON } from './model/json-types.js'
 export { setLifecycleHooks, type LifecycleHooks, type LifecycleStep } from './model/lifecycle.js'
 export { registerRelation } from './model/model-metadata.js'
 export { uuidv7, isUuid, isUuidV7 } from './model/uuid.js'

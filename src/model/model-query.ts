@@ -13,7 +13,7 @@ import type { RelatedColumn, RelationConstraint, ValidPath, ValidPaths } from '.
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 import { ModelTarget } from './model-target.js'
-import type { ColumnRef, ColumnTypes, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
+import type { ColumnRef, ColumnTypes, GlobalScopeName, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
 
 /** The global scope soft deletes install: `deletedAt is null`. */
 export const SOFT_DELETES = 'softDeletes'
@@ -25,7 +25,7 @@ interface ScopedClass {
 
 /**
  * A query over instances of `M` (what scope functions receive, and what `User.query()` returns,
- * with `S` the model's `static scopes`). Adds to the SQL builder: hydration into models, local
+ * with `S` the model's `static scopes` and `G` its `static globalScopes`). Adds to the SQL builder: hydration into models, local
  * and global scopes, soft deletes, and mass `update`/`delete` that respect them.
  *
  * ```ts
@@ -35,7 +35,7 @@ interface ScopedClass {
  * Seam for relations: eager loading (`with`, `withCount`) belongs in an override of
  * `materialize(rows)`, which every terminal read (`get`, `first`, paginators, chunks) goes through.
  */
-export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>, ColumnTypes<M>> {
+export class ModelQuery<M extends Model, S extends object = {}, G extends object = Record<string, ScopeFunction>> extends QueryBuilder<M, ColumnRef<M>, ColumnTypes<M>> {
   protected readonly meta: ModelMetadata
   /** Global scopes left out: none (`undefined`, the common case, allocates nothing), some, or all. */
   private removedScopes: Set<string> | 'all' | undefined
@@ -79,7 +79,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   }
 
   /** Leaves out one global scope (`'softDeletes'` for soft deletes) for this query. */
-  withoutGlobalScope(name: string): this {
+  withoutGlobalScope(name: GlobalScopeName<G>): this {
     if (name !== SOFT_DELETES && !Object.hasOwn(this.modelClass.globalScopes ?? {}, name)) {
       const known = this.globalScopeNames()
       throw new QuarryError(`${this.meta.name} has no global scope "${name}"; ${known.length ? `its global scopes are: ${known.join(', ')}` : 'it has none'}`)

@@ -17,8 +17,9 @@ import { type ModelMetadata, metadataOf } from './model-metadata.js'
 import { ModelQuery } from './model-query.js'
 import { ModelTarget } from './model-target.js'
 import * as persistence from './persistence.js'
+import type { ModelJSON } from './json-types.js'
 import { type SerializeOptions, serializeModel } from './serialize.js'
-import type { ColumnName, ModelAttributes, modelBrand, RelationName, ScopesOf } from './types.js'
+import type { ColumnName, GlobalScopesOf, ModelAttributes, modelBrand, NumericColumnName, RelationName, ScopesOf } from './types.js'
 
 /** The finalised metadata of a model class (accessors defined on first use). */
 export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
@@ -106,8 +107,8 @@ export class Model {
   // ---- statics -------------------------------------------------------------------------
 
   /** A query over this model: `User.query().where('active', true)`. */
-  static query<T extends typeof Model>(this: T): ModelQuery<Instance<T>, ScopesOf<T>> {
-    return new ModelQuery<Instance<T>, ScopesOf<T>>(ModelTarget.of<Instance<T>>(modelMetadata(this)))
+  static query<T extends typeof Model>(this: T): ModelQuery<Instance<T>, ScopesOf<T>, GlobalScopesOf<T>> {
+    return new ModelQuery<Instance<T>, ScopesOf<T>, GlobalScopesOf<T>>(ModelTarget.of<Instance<T>>(modelMetadata(this)))
   }
 
   /** Runs this model on another connection of the default database (or a given connection). */
@@ -376,11 +377,11 @@ export class Model {
   }
 
   /** `set column = column + amount` in SQL, and on this model. */
-  async increment(column: ColumnName<this>, amount = 1): Promise<boolean> {
+  async increment(column: NumericColumnName<this>, amount = 1): Promise<boolean> {
     return persistence.incrementModel(this, this.$meta, column, amount)
   }
 
-  async decrement(column: ColumnName<this>, amount = 1): Promise<boolean> {
+  async decrement(column: NumericColumnName<this>, amount = 1): Promise<boolean> {
     return persistence.incrementModel(this, this.$meta, column, -amount)
   }
 
@@ -449,9 +450,12 @@ export class Model {
     return column
   }
 
-  /** A plain object for JSON: camelCase keys, hidden columns left out, `$extras` and loaded relations included. */
-  toJSON(): Record<string, unknown> {
-    return serializeModel(this, this.$meta)
+  /**
+   * A plain object for JSON: camelCase keys, hidden columns left out, `$extras` and loaded
+   * relations included. Typed by the model's columns and relations (`ModelJSON`).
+   */
+  toJSON<T extends Model>(this: T): ModelJSON<T> {
+    return serializeModel(this, this.$meta) as ModelJSON<T>
   }
 
   /** `toJSON()` with a choice of fields and per-relation options. */

@@ -1,3 +1,4 @@
+import type { NumericKeys } from '../query/column-values.js'
 import type { QualifiedColumn } from '../query/query-target.js'
 
 declare const relationBrand: unique symbol
@@ -18,8 +19,10 @@ export interface ModelLike {
  * export type HasMany<M extends Model> = M[] & RelationBrand<'hasMany', M>
  * ```
  */
-export interface RelationBrand<Kind extends string = string, Related = unknown> {
-  readonly [relationBrand]?: { readonly kind: Kind; readonly related: Related }
+export interface RelationBrand<Kind extends string = string, Related = unknown, Pivot = string> {
+  // `pivot` is a parameter so a relation declared with pivot names accepts a decorator whose
+  // `pivotColumns` are among them (and a declaration without names accepts any).
+  readonly [relationBrand]?: { readonly kind: Kind; readonly related: Related; readonly pivot?: (names: Pivot) => void }
 }
 
 type IsAny<V> = 0 extends 1 & V ? true : false
@@ -92,6 +95,9 @@ export type Attributes<M> = { [K in ColumnName<M>]: M[K] }
  */
 export type ColumnTypes<M> = Attributes<M> & { [K in ColumnName<M> as SnakeCase<K>]: M[K] }
 
+/** The numeric columns of a model (number, bigint or `Decimal`): what `increment` takes. */
+export type NumericColumnName<M> = Extract<NumericKeys<Attributes<M>>, string>
+
 /** What `create`, `fill` and `merge` take. */
 export type ModelAttributes<M> = Partial<Attributes<M>>
 
@@ -105,3 +111,12 @@ export type ScopeArgs<F> = F extends (query: never, ...args: infer A) => unknown
 
 /** The scopes a model class declares in `static scopes`. */
 export type ScopesOf<C> = C extends { scopes: infer S } ? S : {}
+
+/** The global scopes a model class declares in `static globalScopes`. */
+export type GlobalScopesOf<C> = C extends { globalScopes: infer G } ? G : {}
+
+/**
+ * What `withoutGlobalScope` takes: a declared global scope or `'softDeletes'`; any name when the
+ * query's model class is not known (a `ModelQuery<User>` written by hand).
+ */
+export type GlobalScopeName<G> = string extends keyof G ? string : Extract<keyof G, string> | 'softDeletes'
