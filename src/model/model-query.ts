@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { QuarryError } from '../errors/index.js'
 import { unknownColumn } from './column-resolver.js'
 import { QueryBuilder } from '../query/query-builder.js'
-import type { Operator, Row } from '../query/query-target.js'
+import type { Operator, QueryTarget, Row } from '../query/query-target.js'
 import type { Clause } from '../query/where-builder.js'
 import { eagerRequests } from '../relations/eager/eager-tree.js'
 import type { Constraint } from '../relations/relation.js'
@@ -13,6 +13,8 @@ import type { RelatedColumn, RelationConstraint, ValidPath, ValidPaths } from '.
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 import { ModelTarget } from './model-target.js'
+import type { SelectItem } from '../query/query-builder.js'
+import type { Selected } from './selected-types.js'
 import type { ColumnRef, ColumnTypes, GlobalScopeName, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
 
 /** The global scope soft deletes install: `deletedAt is null`. */
@@ -25,7 +27,8 @@ interface ScopedClass {
 
 /**
  * A query over instances of `M` (what scope functions receive, and what `User.query()` returns,
- * with `S` the model's `static scopes` and `G` its `static globalScopes`). Adds to the SQL builder: hydration into models, local
+ * with `S` the model's `static scopes` and `G` its `static globalScopes`; `R`, what it returns:
+ * `M`, or `M` with only the selected columns after `select('id', 'email')`). Adds to the SQL builder: hydration into models, local
  * and global scopes, soft deletes, and mass `update`/`delete` that respect them.
  *
  * ```ts
@@ -35,7 +38,7 @@ interface ScopedClass {
  * Seam for relations: eager loading (`with`, `withCount`) belongs in an override of
  * `materialize(rows)`, which every terminal read (`get`, `first`, paginators, chunks) goes through.
  */
-export class ModelQuery<M extends Model, S extends object = {}, G extends object = Record<string, ScopeFunction>> extends QueryBuilder<M, ColumnRef<M>, ColumnTypes<M>> {
+export class ModelQuery<M extends Model, S extends object = {}, G extends object = Record<string, ScopeFunction>, R = M> extends QueryBuilder<R, ColumnRef<M>, ColumnTypes<M>> {
   protected readonly meta: ModelMetadata
   /** Global scopes left out: none (`undefined`, the common case, allocates nothing), some, or all. */
   private removedScopes: Set<string> | 'all' | undefined
@@ -44,13 +47,14 @@ export class ModelQuery<M extends Model, S extends object = {}, G extends object
   $relationState: RelationQueryState | undefined = undefined
 
   constructor(target: ModelTarget<M>) {
-    super(target)
+    // The rows are `M`s; `R` narrows what the types let a caller read of them.
+    super(target as unknown as QueryTarget<R>)
     this.meta = target.meta
   }
 
   protected spawn(): this {
     const Query = this.constructor as new (target: ModelTarget<M>) => this
-    return new Query(this.target as ModelTarget<M>)
+    return new Query(this.target as unknown as ModelTarget<M>)
   }
 
   protected override copyInto(copy: this): this {
@@ -76,6 +80,17 @@ export class ModelQuery<M extends Model, S extends object = {}, G extends object
     }
     fn(this, ...(args as unknown[]))
     return this
+  }
+
+  /**
+   * Selects columns (`select('id', 'email')`, `select({ mail: 'email' })`); `*` by default. Naming
+   * properties narrows the results: reading a column that was not selected is a compile error.
+   */
+  override select<K extends ColumnRef<M>>(...columns: K[]): ModelQuery<M, S, G, Selected<M, K>>
+  override select(...columns: Array<SelectItem<ColumnRef<M>>>): this
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override select(...columns: Array<SelectItem<ColumnRef<M>>>): ModelQuery<M, S, G, any> {
+    return super.select(...columns)
   }
 
   /** Leaves out one global scope (`'softDeletes'` for soft deletes) for this query. */
@@ -344,9 +359,9 @@ export class ModelQuery<M extends Model, S extends object = {}, G extends object
     return builder
   }
 
-  protected override materialize(rows: Row[]): M[] | Promise<M[]> {
-    const models = super.materialize(rows)
+  protected override materialize(rows: Row[]): R[] | Promise<R[]> {
+    const models = super.materialize(rows) as unknown as M[] | Promise<M[]>
     const state = this.$relationState
-    return state ? state.finish(models, this.writer) : models
+    return (state ? state.finish(models, this.writer) : models) as unknown as R[] | Promise<R[]>
   }
 }

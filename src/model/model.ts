@@ -19,7 +19,7 @@ import { ModelTarget } from './model-target.js'
 import * as persistence from './persistence.js'
 import type { ModelJSON } from './json-types.js'
 import { type SerializeOptions, serializeModel } from './serialize.js'
-import type { ColumnName, GlobalScopesOf, ModelAttributes, modelBrand, NumericColumnName, RelationName, ScopesOf } from './types.js'
+import type { ColumnName, GlobalScopesOf, ModelAttributes, modelBrand, ModelLike, NumericColumnName, RelationName, ScopesOf } from './types.js'
 
 /** The finalised metadata of a model class (accessors defined on first use). */
 export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
@@ -296,8 +296,8 @@ export class Model {
    */
   // `this` parameters rather than polymorphic `this`: comparing a model class with Model then
   // never has to expand relation paths (which would recurse through the models' relations).
-  load<T extends Model, P extends string>(this: T, path: ValidPath<T, P>, constrain: RelationConstraint<T, P>): Promise<T>
-  load<T extends Model, const P extends readonly string[]>(this: T, ...paths: ValidPaths<T, P>): Promise<T>
+  load<T extends ModelLike, P extends string>(this: T, path: ValidPath<T, P>, constrain: RelationConstraint<T, P>): Promise<T>
+  load<T extends ModelLike, const P extends readonly string[]>(this: T, ...paths: ValidPaths<T, P>): Promise<T>
   async load(...args: unknown[]): Promise<this> {
     await loadRelations([this], args, false, 'load')
     return this
@@ -307,8 +307,8 @@ export class Model {
    * One relation of this model, to query through or write through:
    * `await user.related('posts').create({ title: 'x' })`, `await user.related('roles').attach([1, 2])`.
    */
-  related<T extends Model, K extends RelationName<T>>(this: T, name: K): RelatedClient<T[K & keyof T]> {
-    return relatedClient(this, name) as unknown as RelatedClient<T[K & keyof T]>
+  related<T extends ModelLike, K extends RelationName<T>>(this: T, name: K): RelatedClient<T[K & keyof T]> {
+    return relatedClient(this as unknown as Model, name) as unknown as RelatedClient<T[K & keyof T]>
   }
 
   /** @internal */
@@ -454,8 +454,9 @@ export class Model {
    * A plain object for JSON: camelCase keys, hidden columns left out, `$extras` and loaded
    * relations included. Typed by the model's columns and relations (`ModelJSON`).
    */
-  toJSON<T extends Model>(this: T): ModelJSON<T> {
-    return serializeModel(this, this.$meta) as ModelJSON<T>
+  toJSON<T extends ModelLike>(this: T): ModelJSON<T> {
+    const model = this as unknown as Model
+    return serializeModel(model, model.$meta) as ModelJSON<T>
   }
 
   /** `toJSON()` with a choice of fields and per-relation options. */

@@ -7,7 +7,7 @@ import { HasOneOrMany, type HasOneOrManyOptions, type MorphOneOrManyOptions } fr
 import { declareMorphTarget, type ModelClass } from './morph-map.js'
 import { MorphTo, type MorphToOptions } from './morph-to/morph-to.js'
 import type { Relation } from './relation.js'
-import type { DeclaredRelation, KeyName, TypedRelationDecorator } from './decorator-types.js'
+import type { KeyName, TypedRelationDecorator } from './decorator-types.js'
 import { HasManyThrough, type ThroughOptions } from './through/has-many-through.js'
 
 /** A legacy (`experimentalDecorators`) property decorator, as the relation decorators return. */
@@ -55,7 +55,7 @@ function declare(decorator: string, make: (owner: ModelClass, property: string) 
 export function hasOne<R extends Model, L extends string = never>(
   related: RelatedThunk<R>,
   settings?: HasOneOrManyOptions & { foreignKey?: KeyName<R>; localKey?: L },
-): TypedRelationDecorator<DeclaredRelation<'hasOne', R>, L> {
+): TypedRelationDecorator<'hasOne', R, L> {
   const Related = thunk(related, 'hasOne')
   const given = options(settings, 'hasOne')
   return declare('hasOne', (owner, name) => new HasOneOrMany(owner, name, 'hasOne', Related, given))
@@ -68,7 +68,7 @@ export function hasOne<R extends Model, L extends string = never>(
 export function hasMany<R extends Model, L extends string = never>(
   related: RelatedThunk<R>,
   settings?: HasOneOrManyOptions & { foreignKey?: KeyName<R>; localKey?: L },
-): TypedRelationDecorator<DeclaredRelation<'hasMany', R>, L> {
+): TypedRelationDecorator<'hasMany', R, L> {
   const Related = thunk(related, 'hasMany')
   const given = options(settings, 'hasMany')
   return declare('hasMany', (owner, name) => new HasOneOrMany(owner, name, 'hasMany', Related, given))
@@ -81,7 +81,7 @@ export function hasMany<R extends Model, L extends string = never>(
 export function belongsTo<R extends Model, F extends string = never>(
   related: RelatedThunk<R>,
   settings?: BelongsToOptions & { foreignKey?: F; ownerKey?: KeyName<R> },
-): TypedRelationDecorator<DeclaredRelation<'belongsTo', R>, F> {
+): TypedRelationDecorator<'belongsTo', R, F> {
   const Related = thunk(related, 'belongsTo')
   const given = options(settings, 'belongsTo')
   return declare('belongsTo', (owner, name) => new BelongsTo(owner, name, Related, given))
@@ -92,7 +92,7 @@ export function morphOne<R extends Model, L extends string = never>(
   related: RelatedThunk<R>,
   name: string,
   settings?: MorphOneOrManyOptions & { foreignKey?: KeyName<R>; typeKey?: KeyName<R>; localKey?: L },
-): TypedRelationDecorator<DeclaredRelation<'morphOne', R>, L> {
+): TypedRelationDecorator<'morphOne', R, L> {
   const Related = thunk(related, 'morphOne')
   const morph = morphName(name, 'morphOne')
   const given = options(settings, 'morphOne')
@@ -107,7 +107,7 @@ export function morphMany<R extends Model, L extends string = never>(
   related: RelatedThunk<R>,
   name: string,
   settings?: MorphOneOrManyOptions & { foreignKey?: KeyName<R>; typeKey?: KeyName<R>; localKey?: L },
-): TypedRelationDecorator<DeclaredRelation<'morphMany', R>, L> {
+): TypedRelationDecorator<'morphMany', R, L> {
   const Related = thunk(related, 'morphMany')
   const morph = morphName(name, 'morphMany')
   const given = options(settings, 'morphMany')
@@ -124,7 +124,7 @@ export function morphMany<R extends Model, L extends string = never>(
 export function belongsToMany<R extends Model, C extends string = never, L extends string = never>(
   related: RelatedThunk<R>,
   settings?: BelongsToManyOptions & { pivotColumns?: readonly C[]; localKey?: L; relatedKey?: KeyName<R> },
-): TypedRelationDecorator<DeclaredRelation<'belongsToMany', R, C>, L> {
+): TypedRelationDecorator<'belongsToMany', R, L, C> {
   const Related = thunk(related, 'belongsToMany')
   const given = options(settings, 'belongsToMany')
   return declare('belongsToMany', (owner, name) => new BelongsToMany(owner, name, 'belongsToMany', Related, given))
@@ -138,7 +138,7 @@ export function morphToMany<R extends Model, C extends string = never, L extends
   related: RelatedThunk<R>,
   name: string,
   settings?: BelongsToManyOptions & { pivotColumns?: readonly C[]; localKey?: L; relatedKey?: KeyName<R> },
-): TypedRelationDecorator<DeclaredRelation<'morphToMany', R, C>, L> {
+): TypedRelationDecorator<'morphToMany', R, L, C> {
   const Related = thunk(related, 'morphToMany')
   const morph = morphName(name, 'morphToMany')
   const given = options(settings, 'morphToMany')
@@ -152,7 +152,7 @@ export function morphedByMany<R extends Model, C extends string = never, L exten
   related: RelatedThunk<R>,
   name: string,
   settings?: BelongsToManyOptions & { pivotColumns?: readonly C[]; localKey?: L; relatedKey?: KeyName<R> },
-): TypedRelationDecorator<DeclaredRelation<'morphedByMany', R, C>, L> {
+): TypedRelationDecorator<'morphedByMany', R, L, C> {
   const Related = thunk(related, 'morphedByMany')
   const morph = morphName(name, 'morphedByMany')
   const given = options(settings, 'morphedByMany')
@@ -167,7 +167,7 @@ export function hasManyThrough<R extends Model, T extends Model, L extends strin
   far: RelatedThunk<R>,
   through: RelatedThunk<T>,
   settings?: ThroughOptions & { foreignKey?: KeyName<T>; throughForeignKey?: KeyName<R>; throughLocalKey?: KeyName<T>; localKey?: L },
-): TypedRelationDecorator<DeclaredRelation<'hasManyThrough', R>, L> {
+): TypedRelationDecorator<'hasManyThrough', R, L> {
   const Far = thunk(far, 'hasManyThrough')
   const Through = thunk(through, 'hasManyThrough')
   const given = options(settings, 'hasManyThrough')
@@ -179,7 +179,7 @@ export function hasOneThrough<R extends Model, T extends Model, L extends string
   far: RelatedThunk<R>,
   through: RelatedThunk<T>,
   settings?: ThroughOptions & { foreignKey?: KeyName<T>; throughForeignKey?: KeyName<R>; throughLocalKey?: KeyName<T>; localKey?: L },
-): TypedRelationDecorator<DeclaredRelation<'hasOneThrough', R>, L> {
+): TypedRelationDecorator<'hasOneThrough', R, L> {
   const Far = thunk(far, 'hasOneThrough')
   const Through = thunk(through, 'hasOneThrough')
   const given = options(settings, 'hasOneThrough')

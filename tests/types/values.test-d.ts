@@ -165,3 +165,23 @@ expectTypeOf(json.orders![0]!.account).toEqualTypeOf<ModelJSON<Account> | null |
 void json.emial
 // @ts-expect-error a loaded relation may be absent
 void json.orders.length
+
+// ---- select() narrows the results ---------------------------------------------------------------
+export async function selected() {
+  const one = await Account.query().select('id', 'email').where('age', '>', 1).firstOrFail()
+  expectTypeOf(one.email).toEqualTypeOf<string>()
+  expectTypeOf(one.id).toEqualTypeOf<number>()
+  // @ts-expect-error age was not selected
+  void one.age
+  const rows = await Account.query().select('id', 'email').with('orders').orderBy('id')
+  expectTypeOf(rows[0]!.orders).toEqualTypeOf<HasMany<Order>>()
+  expectTypeOf(rows[0]!.toJSON().email).toEqualTypeOf<string>()
+  // @ts-expect-error name was not selected, awaiting the query either
+  void rows[0]!.name
+  const page = await Account.query().select('email').paginate(1, 10)
+  // @ts-expect-error not selected, in a page
+  void page.data[0]!.id
+  // Without a selection, or with a qualified name, every column is there.
+  expectTypeOf((await Account.query().firstOrFail()).age).toEqualTypeOf<number | null>()
+  expectTypeOf((await Account.query().select('accounts.id').firstOrFail()).age).toEqualTypeOf<number | null>()
+}
