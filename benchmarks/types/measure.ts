@@ -16,6 +16,11 @@ export interface Measurement {
   memoryMb: number
   /** User + system CPU seconds of the compiler process (steadier than wall time on a busy machine). */
   cpuSeconds: number
+  /**
+   * The check phase's share of the CPU time: CPU seconds × check time / total time (the phases
+   * are timed by the wall clock, which a busy machine stretches about evenly).
+   */
+  checkCpuSeconds: number
   /** Peak resident memory of the compiler process. */
   maxRssMb: number
   timedOut: boolean
@@ -59,6 +64,7 @@ export function measure(dir: string, compiler: CompilerName, timeoutMs = 600_000
     totalSeconds: figure(output, 'Total time'),
     memoryMb: Math.round(figure(output, 'Memory used') / 1024),
     cpuSeconds: usage ? Number(usage[1]) + Number(usage[2]) : NaN,
+    checkCpuSeconds: usage ? ((Number(usage[1]) + Number(usage[2])) * figure(output, 'Check time')) / figure(output, 'Total time') : NaN,
     maxRssMb: usage ? Math.round(Number(usage[3]) / 1024) : NaN,
     timedOut: run.signal === 'SIGTERM',
   }
