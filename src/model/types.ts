@@ -25,6 +25,11 @@ export interface RelationBrand<Kind extends string = string, Related = unknown, 
   readonly [relationBrand]?: { readonly kind: Kind; readonly related: Related; readonly pivot?: (names: Pivot) => void }
 }
 
+/** A type without a relation brand (a plain `Post[]`): what a relation decorator accepts besides the branded type. */
+export interface Unbranded {
+  readonly [relationBrand]?: never
+}
+
 type IsAny<V> = 0 extends 1 & V ? true : false
 
 /** A property type that is a relation: branded, or a model, a model array or a model or null. */
