@@ -43,7 +43,13 @@ export type {
   ModelAttributes,
   ScopeFunction,
   ScopesOf,
+  ColumnTypes,
+  NumericColumnName,
+  GlobalScopesOf,
+  GlobalScopeName,
+  RelationNames,
 } from './model/types.js'
+export type { ModelJSON, RelationJSON } from './model/json-types.js'
 export { setLifecycleHooks, type LifecycleHooks, type LifecycleStep } from './model/lifecycle.js'
 export { registerRelation } from './model/model-metadata.js'
 export { uuidv7, isUuid, isUuidV7 } from './model/uuid.js'
@@ -67,6 +73,7 @@ export {
 export { QueryBuilder, type SelectItem } from './query/query-builder.js'
 export type { Page, PageMeta, CursorPage } from './query/paginators.js'
 export type { Value, Operator, Direction, QualifiedColumn, QueryTarget, Row } from './query/query-target.js'
+export type { ColumnResult, ColumnValue, ComparableTo, Decimal, NumericColumn, WhereConditions } from './query/column-values.js'
 
 // Schema and migrations
 export { Migration, type MigrationClass, type MigrationContext } from './schema/migration.js'

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { QuarryError } from '../errors/index.js'
 import { unknownColumn } from './column-resolver.js'
 import { QueryBuilder } from '../query/query-builder.js'
-import type { Operator, Row } from '../query/query-target.js'
+import type { Operator, QueryTarget, Row } from '../query/query-target.js'
 import type { Clause } from '../query/where-builder.js'
 import { eagerRequests } from '../relations/eager/eager-tree.js'
 import { rankedPerParent } from '../relations/eager/per-parent.js'
@@ -11,11 +11,13 @@ import { type AggregateFunction, relationAggregate } from '../relations/query/re
 import { hasClause, type HasOptions } from '../relations/query/relation-exists.js'
 import { RelationQueryState } from '../relations/query/relation-query-state.js'
 import { TableScope } from '../relations/query/table-scope.js'
-import type { RelatedColumn, RelationConstraint, RelationPath } from '../relations/relation-types.js'
+import type { RelatedColumn, RelationConstraint, ValidPath, ValidPaths } from '../relations/relation-types.js'
 import type { Model } from './model.js'
 import type { ModelMetadata } from './model-metadata.js'
 import { ModelTarget } from './model-target.js'
-import type { ColumnRef, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
+import type { SelectItem } from '../query/query-builder.js'
+import type { Selected } from './selected-types.js'
+import type { ColumnRef, ColumnTypes, GlobalScopeName, ModelAttributes, ScopeArgs, ScopeFunction } from './types.js'
 
 /** The global scope soft deletes install: `deletedAt is null`. */
 export const SOFT_DELETES = 'softDeletes'
@@ -27,7 +29,8 @@ interface ScopedClass {
 
 /**
  * A query over instances of `M` (what scope functions receive, and what `User.query()` returns,
- * with `S` the model's `static scopes`). Adds to the SQL builder: hydration into models, local
+ * with `S` the model's `static scopes` and `G` its `static globalScopes`; `R`, what it returns:
+ * `M`, or `M` with only the selected columns after `select('id', 'email')`). Adds to the SQL builder: hydration into models, local
  * and global scopes, soft deletes, and mass `update`/`delete` that respect them.
  *
  * ```ts
@@ -37,7 +40,7 @@ interface ScopedClass {
  * Seam for relations: eager loading (`with`, `withCount`) belongs in an override of
  * `materialize(rows)`, which every terminal read (`get`, `first`, paginators, chunks) goes through.
  */
-export class ModelQuery<M extends Model, S extends object = {}> extends QueryBuilder<M, ColumnRef<M>> {
+export class ModelQuery<M extends Model, S extends object = {}, G extends object = Record<string, ScopeFunction>, R = M> extends QueryBuilder<R, ColumnRef<M>, ColumnTypes<M>> {
   protected readonly meta: ModelMetadata
   /** Global scopes left out: none (`undefined`, the common case, allocates nothing), some, or all. */
   private removedScopes: Set<string> | 'all' | undefined
@@ -46,13 +49,14 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   $relationState: RelationQueryState | undefined = undefined
 
   constructor(target: ModelTarget<M>) {
-    super(target)
+    // The rows are `M`s; `R` narrows what the types let a caller read of them.
+    super(target as unknown as QueryTarget<R>)
     this.meta = target.meta
   }
 
   protected spawn(): this {
     const Query = this.constructor as new (target: ModelTarget<M>) => this
-    const query = new Query(this.target as ModelTarget<M>)
+    const query = new Query(this.target as unknown as ModelTarget<M>)
     // A nested group (`where((q) => …)`) names the same tables.
     const scope = this.$relationState?.scope
     if (scope) query.$relationQuery().scope = scope
@@ -104,8 +108,19 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     return this
   }
 
+  /**
+   * Selects columns (`select('id', 'email')`, `select({ mail: 'email' })`); `*` by default. Naming
+   * properties narrows the results: reading a column that was not selected is a compile error.
+   */
+  override select<K extends ColumnRef<M>>(...columns: K[]): ModelQuery<M, S, G, Selected<M, K>>
+  override select(...columns: Array<SelectItem<ColumnRef<M>>>): this
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override select(...columns: Array<SelectItem<ColumnRef<M>>>): ModelQuery<M, S, G, any> {
+    return super.select(...columns)
+  }
+
   /** Leaves out one global scope (`'softDeletes'` for soft deletes) for this query. */
-  withoutGlobalScope(name: string): this {
+  withoutGlobalScope(name: GlobalScopeName<G>): this {
     if (name !== SOFT_DELETES && !Object.hasOwn(this.modelClass.globalScopes ?? {}, name)) {
       const known = this.globalScopeNames()
       throw new QuarryError(`${this.meta.name} has no global scope "${name}"; ${known.length ? `its global scopes are: ${known.join(', ')}` : 'it has none'}`)
@@ -181,7 +196,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
       if (id === undefined || (typeof id === 'object' && id !== null && !(id instanceof Date) && !Buffer.isBuffer(id))) {
         throw new QuarryError(`${this.meta.name}: a key must be a value, got ${JSON.stringify(id)}`)
       }
-      return this.where(keys[0]!.column as ColumnRef<M>, id as string)
+      return this.where(keys[0]!.column as ColumnRef<M>, id as never)
     }
     if (typeof id !== 'object' || id === null) {
       throw new QuarryError(`${this.meta.name} has a composite key: pass { ${keys.map((k) => k.property).join(', ')} }`)
@@ -190,7 +205,7 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     for (const key of keys) {
       const value = given[key.property] ?? given[key.column]
       if (value === undefined) throw new QuarryError(`${this.meta.name}: the key needs ${key.property}`)
-      this.where(key.column as ColumnRef<M>, value as string)
+      this.where(key.column as ColumnRef<M>, value as never)
     }
     return this
   }
@@ -290,9 +305,9 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
    * await User.query().with('roles', 'profile')
    * ```
    */
-  with<P extends RelationPath<M>>(path: P, constrain: RelationConstraint<M, P>): this
-  with(...paths: Array<RelationPath<M>>): this
-  with(paths: ReadonlyArray<RelationPath<M>>): this
+  with<const P extends readonly string[]>(paths: ValidPaths<M, P>): this
+  with<P extends string>(path: ValidPath<M, P>, constrain: RelationConstraint<M, P>): this
+  with<const P extends readonly string[]>(...paths: ValidPaths<M, P>): this
   with(...args: unknown[]): this {
     const state = this.$relationQuery()
     const requests = eagerRequests(this.meta, args, 'with')
@@ -305,27 +320,27 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
    * Selects the number of related rows as `$extras.<relation>Count` (a number; at the top level
    * in `toJSON()`), or under `alias`: `withCount('posts', (q) => q.where('published', true), 'publishedCount')`.
    */
-  withCount<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withCount<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('count', path, undefined, constrain, alias)
   }
 
   /** `withSum('posts', 'views')` → `$extras.postsSumViews` (0 when there are none). */
-  withSum<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withSum<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('sum', path, column, constrain, alias)
   }
 
   /** `withAvg('posts', 'views')` → `$extras.postsAvgViews` (null when there are none). */
-  withAvg<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withAvg<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('avg', path, column, constrain, alias)
   }
 
   /** `withMin('posts', 'views')` → `$extras.postsMinViews`. */
-  withMin<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withMin<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('min', path, column, constrain, alias)
   }
 
   /** `withMax('posts', 'views')` → `$extras.postsMaxViews`. */
-  withMax<P extends RelationPath<M>>(path: P, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
+  withMax<P extends string>(path: ValidPath<M, P>, column: RelatedColumn<M, P>, constrain?: RelationConstraint<M, P>, alias?: string): this {
     return this.withAggregate('max', path, column, constrain, alias)
   }
 
@@ -338,38 +353,38 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
   }
 
   /** Rows with related rows: `has('posts')`, `has('posts', '>=', 3)`, `has('posts.comments')`. */
-  has<P extends RelationPath<M>>(path: P, operator: Operator = '>=', count = 1): this {
+  has<P extends string>(path: ValidPath<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'and', operator, count, constrain: undefined })
   }
 
-  orHas<P extends RelationPath<M>>(path: P, operator: Operator = '>=', count = 1): this {
+  orHas<P extends string>(path: ValidPath<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'or', operator, count, constrain: undefined })
   }
 
   /** Rows with related rows matching the constraint: `whereHas('posts', (q) => q.where('published', true))`. */
-  whereHas<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
+  whereHas<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'and', operator, count, constrain: constrain as Constraint })
   }
 
-  orWhereHas<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
+  orWhereHas<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>, operator: Operator = '>=', count = 1): this {
     return this.$has(path, { bool: 'or', operator, count, constrain: constrain as Constraint })
   }
 
   /** Rows without related rows: `doesntHave('posts')`. */
-  doesntHave<P extends RelationPath<M>>(path: P): this {
+  doesntHave<P extends string>(path: ValidPath<M, P>): this {
     return this.$has(path, { bool: 'and', operator: '<', count: 1, constrain: undefined })
   }
 
-  orDoesntHave<P extends RelationPath<M>>(path: P): this {
+  orDoesntHave<P extends string>(path: ValidPath<M, P>): this {
     return this.$has(path, { bool: 'or', operator: '<', count: 1, constrain: undefined })
   }
 
   /** Rows without related rows matching the constraint. */
-  whereDoesntHave<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>): this {
+  whereDoesntHave<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>): this {
     return this.$has(path, { bool: 'and', operator: '<', count: 1, constrain: constrain as Constraint })
   }
 
-  orWhereDoesntHave<P extends RelationPath<M>>(path: P, constrain?: RelationConstraint<M, P>): this {
+  orWhereDoesntHave<P extends string>(path: ValidPath<M, P>, constrain?: RelationConstraint<M, P>): this {
     return this.$has(path, { bool: 'or', operator: '<', count: 1, constrain: constrain as Constraint })
   }
 
@@ -409,9 +424,9 @@ export class ModelQuery<M extends Model, S extends object = {}> extends QueryBui
     return builder
   }
 
-  protected override materialize(rows: Row[]): M[] | Promise<M[]> {
-    const models = super.materialize(rows)
+  protected override materialize(rows: Row[]): R[] | Promise<R[]> {
+    const models = super.materialize(rows) as unknown as M[] | Promise<M[]>
     const state = this.$relationState
-    return state ? state.finish(models, this.writer) : models
+    return (state ? state.finish(models, this.writer) : models) as unknown as R[] | Promise<R[]>
   }
 }

@@ -6,7 +6,7 @@ import { listeners, type ModelEventHandler, type ModelEventName, observe, type O
 import type { Row } from '../query/query-target.js'
 import { loadRelations, relatedClient } from '../relations/model-relations.js'
 import { morphMap } from '../relations/morph-map.js'
-import type { RelatedClient, RelationConstraint, RelationPath } from '../relations/relation-types.js'
+import type { RelatedClient, RelationConstraint, ValidPath, ValidPaths } from '../relations/relation-types.js'
 import { defineAccessors } from './accessors.js'
 import { byProperty, columnOf, dirtyColumns, storedByProperty } from './dirty.js'
 import * as finders from './finders.js'
@@ -17,8 +17,9 @@ import { type ModelMetadata, metadataOf } from './model-metadata.js'
 import { ModelQuery } from './model-query.js'
 import { ModelTarget } from './model-target.js'
 import * as persistence from './persistence.js'
+import type { ModelJSON } from './json-types.js'
 import { type SerializeOptions, serializeModel } from './serialize.js'
-import type { ColumnName, ModelAttributes, modelBrand, RelationName, ScopesOf } from './types.js'
+import type { ColumnName, GlobalScopesOf, ModelAttributes, modelBrand, ModelLike, NumericColumnName, RelationName, ScopesOf } from './types.js'
 
 /** The finalised metadata of a model class (accessors defined on first use). */
 export function modelMetadata(ctor: abstract new () => Model): ModelMetadata {
@@ -118,8 +119,8 @@ export class Model {
   // ---- statics -------------------------------------------------------------------------
 
   /** A query over this model: `User.query().where('active', true)`. */
-  static query<T extends typeof Model>(this: T): ModelQuery<Instance<T>, ScopesOf<T>> {
-    return new ModelQuery<Instance<T>, ScopesOf<T>>(ModelTarget.of<Instance<T>>(modelMetadata(this)))
+  static query<T extends typeof Model>(this: T): ModelQuery<Instance<T>, ScopesOf<T>, GlobalScopesOf<T>> {
+    return new ModelQuery<Instance<T>, ScopesOf<T>, GlobalScopesOf<T>>(ModelTarget.of<Instance<T>>(modelMetadata(this)))
   }
 
   /** Runs this model on another connection of the default database (or a given connection). */
@@ -161,7 +162,7 @@ export class Model {
 
   /** The first model whose `column` equals `value`: `User.findBy('email', x)`. */
   static async findBy<T extends typeof Model>(this: T, column: ColumnName<Instance<T>>, value: unknown): Promise<Instance<T> | null> {
-    return this.query().where(column as never, value as string).first()
+    return this.query().where(column as never, value as never).first()
   }
 
   /** The models with these primary keys. */
@@ -287,8 +288,8 @@ export class Model {
    * query per relation for the whole array. `await Model.loadMissing(users, 'posts.comments')`,
    * or one path with a constraint: `await Model.loadMissing(users, 'posts', (q) => q.orderBy('id', 'desc').limit(3))`.
    */
-  static async loadMissing<M extends Model, P extends RelationPath<M>>(models: readonly M[], path: P, constrain: RelationConstraint<M, P>): Promise<M[]>
-  static async loadMissing<M extends Model>(models: readonly M[], ...paths: Array<RelationPath<M>>): Promise<M[]>
+  static async loadMissing<M extends Model, P extends string>(models: readonly M[], path: ValidPath<M, P>, constrain: RelationConstraint<M, P>): Promise<M[]>
+  static async loadMissing<M extends Model, const P extends readonly string[]>(models: readonly M[], ...paths: ValidPaths<M, P>): Promise<M[]>
   static async loadMissing<M extends Model>(models: readonly M[], ...paths: unknown[]): Promise<M[]> {
     await loadRelations(models, paths, true, 'loadMissing')
     return models as M[]
@@ -310,8 +311,8 @@ export class Model {
    */
   // `this` parameters rather than polymorphic `this`: comparing a model class with Model then
   // never has to expand relation paths (which would recurse through the models' relations).
-  load<T extends Model, P extends RelationPath<T>>(this: T, path: P, constrain: RelationConstraint<T, P>): Promise<T>
-  load<T extends Model>(this: T, ...paths: Array<RelationPath<T>>): Promise<T>
+  load<T extends ModelLike, P extends string>(this: T, path: ValidPath<T, P>, constrain: RelationConstraint<T, P>): Promise<T>
+  load<T extends ModelLike, const P extends readonly string[]>(this: T, ...paths: ValidPaths<T, P>): Promise<T>
   async load(...args: unknown[]): Promise<this> {
     await loadRelations([this], args, false, 'load')
     return this
@@ -321,8 +322,8 @@ export class Model {
    * One relation of this model, to query through or write through:
    * `await user.related('posts').create({ title: 'x' })`, `await user.related('roles').attach([1, 2])`.
    */
-  related<T extends Model, K extends RelationName<T>>(this: T, name: K): RelatedClient<T[K & keyof T]> {
-    return relatedClient(this, name) as unknown as RelatedClient<T[K & keyof T]>
+  related<T extends ModelLike, K extends RelationName<T>>(this: T, name: K): RelatedClient<T[K & keyof T]> {
+    return relatedClient(this as unknown as Model, name) as unknown as RelatedClient<T[K & keyof T]>
   }
 
   /** @internal */
@@ -394,12 +395,12 @@ export class Model {
    * `set column = column + amount` in SQL, and on this model; `extra` columns are written in the
    * same statement: `await post.increment('views', 1, { lastViewedAt: new Date() })`.
    */
-  async increment(column: ColumnName<this>, amount = 1, extra?: ModelAttributes<this>): Promise<boolean> {
+  async increment(column: NumericColumnName<this>, amount = 1, extra?: ModelAttributes<this>): Promise<boolean> {
     return persistence.incrementModel(this, this.$meta, column, amount, extra as Row | undefined)
   }
 
   /** `set column = column - amount`, with `extra` columns as `increment()`. */
-  async decrement(column: ColumnName<this>, amount = 1, extra?: ModelAttributes<this>): Promise<boolean> {
+  async decrement(column: NumericColumnName<this>, amount = 1, extra?: ModelAttributes<this>): Promise<boolean> {
     return persistence.incrementModel(this, this.$meta, column, typeof amount === 'number' ? -amount : amount, extra as Row | undefined)
   }
 
@@ -468,9 +469,13 @@ export class Model {
     return column
   }
 
-  /** A plain object for JSON: camelCase keys, hidden columns left out, `$extras` and loaded relations included. */
-  toJSON(): Record<string, unknown> {
-    return serializeModel(this, this.$meta)
+  /**
+   * A plain object for JSON: camelCase keys, hidden columns left out, `$extras` and loaded
+   * relations included. Typed by the model's columns and relations (`ModelJSON`).
+   */
+  toJSON<T extends ModelLike>(this: T): ModelJSON<T> {
+    const model = this as unknown as Model
+    return serializeModel(model, model.$meta) as ModelJSON<T>
   }
 
   /** `toJSON()` with a choice of fields and per-relation options. */

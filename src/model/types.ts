@@ -1,3 +1,4 @@
+import type { NumericKeys } from '../query/column-values.js'
 import type { QualifiedColumn } from '../query/query-target.js'
 
 declare const relationBrand: unique symbol
@@ -18,8 +19,15 @@ export interface ModelLike {
  * export type HasMany<M extends Model> = M[] & RelationBrand<'hasMany', M>
  * ```
  */
-export interface RelationBrand<Kind extends string = string, Related = unknown> {
-  readonly [relationBrand]?: { readonly kind: Kind; readonly related: Related }
+export interface RelationBrand<Kind extends string = string, Related = unknown, Pivot = string> {
+  // `pivot` is a parameter so a relation declared with pivot names accepts a decorator whose
+  // `pivotColumns` are among them (and a declaration without names accepts any).
+  readonly [relationBrand]?: { readonly kind: Kind; readonly related: Related; readonly pivot?: (names: Pivot) => void }
+}
+
+/** A type without a relation brand (a plain `Post[]`): what a relation decorator accepts besides the branded type. */
+export interface Unbranded {
+  readonly [relationBrand]?: never
 }
 
 type IsAny<V> = 0 extends 1 & V ? true : false
@@ -56,8 +64,8 @@ export type ColumnName<M> = {
     : never
 }[keyof M]
 
-/** The relation property names of a model. */
-export type RelationName<M> = {
+/** Each property of a model mapped to its own name when it is a relation, else to `never`. */
+export type RelationNames<M> = {
   [K in keyof M]-?: K extends string
     ? K extends `$${string}`
       ? never
@@ -67,7 +75,10 @@ export type RelationName<M> = {
           ? K
           : never
     : never
-}[keyof M]
+}
+
+/** The relation property names of a model. */
+export type RelationName<M> = RelationNames<M>[keyof M]
 
 /** `emailAddress` → `email_address`, at the type level (the default column naming). */
 export type SnakeCase<S extends string> = S extends `${infer Head}${infer Rest}`
@@ -83,6 +94,15 @@ export type ColumnRef<M> = ColumnName<M> | SnakeCase<ColumnName<M>> | QualifiedC
 /** The column values of a model, by property. */
 export type Attributes<M> = { [K in ColumnName<M>]: M[K] }
 
+/**
+ * The type of each name a query accepts for a column of `M`: properties (`emailAddress`) and
+ * default column names (`email_address`). Queries type values and results with it.
+ */
+export type ColumnTypes<M> = Attributes<M> & { [K in ColumnName<M> as SnakeCase<K>]: M[K] }
+
+/** The numeric columns of a model (number, bigint or `Decimal`): what `increment` takes. */
+export type NumericColumnName<M> = Extract<NumericKeys<Attributes<M>>, string>
+
 /** What `create`, `fill` and `merge` take. */
 export type ModelAttributes<M> = Partial<Attributes<M>>
 
@@ -96,3 +116,12 @@ export type ScopeArgs<F> = F extends (query: never, ...args: infer A) => unknown
 
 /** The scopes a model class declares in `static scopes`. */
 export type ScopesOf<C> = C extends { scopes: infer S } ? S : {}
+
+/** The global scopes a model class declares in `static globalScopes`. */
+export type GlobalScopesOf<C> = C extends { globalScopes: infer G } ? G : {}
+
+/**
+ * What `withoutGlobalScope` takes: a declared global scope or `'softDeletes'`; any name when the
+ * query's model class is not known (a `ModelQuery<User>` written by hand).
+ */
+export type GlobalScopeName<G> = string extends keyof G ? string : Extract<keyof G, string> | 'softDeletes'

@@ -29,7 +29,8 @@ export interface CursorPage<T> {
 }
 
 // The paginators see every query as a builder of unknown column names: names are resolved already.
-type AnyQuery<T> = QueryBuilder<T, string>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyQuery<T> = QueryBuilder<T, string, any>
 
 export async function paginate<T>(query: AnyQuery<T>, page: number, perPage: number): Promise<Page<T>> {
   checkCount('paginate() page', page, 1)

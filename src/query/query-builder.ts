@@ -4,6 +4,7 @@ import { type AggregateSource, runAggregate } from './aggregates.js'
 import { checkCount, checkDirection } from './direction.js'
 import { applyOrders, type OrderItem } from './order.js'
 import { chunk, cursor, cursorPaginate, paginate, type CursorPage, type Page } from './paginators.js'
+import type { ColumnResult, NumericColumn } from './column-values.js'
 import { pluckRows } from './pluck.js'
 import type { Direction, Operator, Row, Value } from './query-target.js'
 import { type Clause, checkOperator, invoke, nullTest, WhereBuilder, type Subquery } from './where-builder.js'
@@ -21,7 +22,7 @@ export type SelectItem<C extends string> = C | Readonly<Record<string, C>>
  * const adults = await User.query().where('age', '>=', 18).orderBy('name').limit(10)
  * ```
  */
-export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, C> implements Promise<T[]>, Subquery {
+export abstract class QueryBuilder<T, C extends string, V = {}> extends WhereBuilder<T, C, V> implements Promise<T[]>, Subquery {
   protected selects: Clause[] = []
   protected joins: Clause[] = []
   protected groups: Clause[] = []
@@ -340,8 +341,8 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
    * column, an object keyed by it: `pluck('email', 'id')` → `{ 1: 'a@b.c', 2: … }` (a later row
    * wins a repeated key).
    */
-  pluck(column: C): Promise<unknown[]>
-  pluck(column: C, key: C): Promise<Record<string, unknown>>
+  pluck<K extends C>(column: K): Promise<Array<ColumnResult<V, K>>>
+  pluck<K extends C>(column: K, key: C): Promise<Record<string, ColumnResult<V, K>>>
   async pluck(column: C, key?: C): Promise<unknown[] | Record<string, unknown>> {
     const name = this.column(column)
     const keyName = key === undefined ? undefined : this.column(key)
@@ -354,12 +355,12 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
   }
 
   /** The sum of `column`, 0 when no rows match. */
-  async sum(column: C): Promise<number> {
+  async sum(column: NumericColumn<C, V>): Promise<number> {
     return this.aggregate('sum', this.column(column)) as Promise<number>
   }
 
   /** The average of `column`, `null` when no rows match. */
-  async avg(column: C): Promise<number | null> {
+  async avg(column: NumericColumn<C, V>): Promise<number | null> {
     return this.aggregate('avg', this.column(column))
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { QuarryError, UnknownColumnError } from '../errors/index.js'
+import type { ColumnValue, WhereConditions } from './column-values.js'
 import type { Operator, QueryTarget, Value } from './query-target.js'
 
 /** One recorded clause, replayed onto a fresh knex builder when the query runs. */
@@ -59,7 +60,7 @@ function checkValue(value: unknown): void {
  * Column names go through the target's resolver as they are given, so an unknown one throws
  * `UnknownColumnError` at the call, before any SQL exists.
  */
-export abstract class WhereBuilder<T, C extends string> {
+export abstract class WhereBuilder<T, C extends string, V = {}> {
   protected wheres: Clause[] = []
 
   constructor(readonly target: QueryTarget<T>) {}
@@ -89,35 +90,35 @@ export abstract class WhereBuilder<T, C extends string> {
    * or a group: `where((q) => q.where('a', 1).orWhere('b', 2))` → `where ("a" = ? or "b" = ?)`.
    */
   where(callback: (query: this) => unknown): this
-  where(conditions: Partial<Record<C, Value>>): this
-  where(column: C, value: Value | Subquery): this
-  where(column: C, operator: Operator, value: Value | Subquery): this
+  where(conditions: WhereConditions<C, V>): this
+  where<K extends C>(column: K, value: ColumnValue<V, K> | Subquery): this
+  where<K extends C>(column: K, operator: Operator, value: ColumnValue<V, K> | Subquery): this
   where(...args: unknown[]): this {
     return this.condition('and', false, args)
   }
 
   /** `orWhere('name', null)` etc.: the same forms as `where`, joined with OR. */
   orWhere(callback: (query: this) => unknown): this
-  orWhere(conditions: Partial<Record<C, Value>>): this
-  orWhere(column: C, value: Value | Subquery): this
-  orWhere(column: C, operator: Operator, value: Value | Subquery): this
+  orWhere(conditions: WhereConditions<C, V>): this
+  orWhere<K extends C>(column: K, value: ColumnValue<V, K> | Subquery): this
+  orWhere<K extends C>(column: K, operator: Operator, value: ColumnValue<V, K> | Subquery): this
   orWhere(...args: unknown[]): this {
     return this.condition('or', false, args)
   }
 
   /** Negates a condition or a group: `whereNot('active', true)`, `whereNot((q) => ...)`. */
   whereNot(callback: (query: this) => unknown): this
-  whereNot(conditions: Partial<Record<C, Value>>): this
-  whereNot(column: C, value: Value | Subquery): this
-  whereNot(column: C, operator: Operator, value: Value | Subquery): this
+  whereNot(conditions: WhereConditions<C, V>): this
+  whereNot<K extends C>(column: K, value: ColumnValue<V, K> | Subquery): this
+  whereNot<K extends C>(column: K, operator: Operator, value: ColumnValue<V, K> | Subquery): this
   whereNot(...args: unknown[]): this {
     return this.condition('and', true, args)
   }
 
   orWhereNot(callback: (query: this) => unknown): this
-  orWhereNot(conditions: Partial<Record<C, Value>>): this
-  orWhereNot(column: C, value: Value | Subquery): this
-  orWhereNot(column: C, operator: Operator, value: Value | Subquery): this
+  orWhereNot(conditions: WhereConditions<C, V>): this
+  orWhereNot<K extends C>(column: K, value: ColumnValue<V, K> | Subquery): this
+  orWhereNot<K extends C>(column: K, operator: Operator, value: ColumnValue<V, K> | Subquery): this
   orWhereNot(...args: unknown[]): this {
     return this.condition('or', true, args)
   }
@@ -183,20 +184,20 @@ export abstract class WhereBuilder<T, C extends string> {
   }
 
   /** `whereIn('id', [1, 2])`, or a subquery: `whereIn('id', Post.query().select('authorId'))`. */
-  whereIn(column: C, values: readonly Value[] | Subquery): this {
-    return this.inList('whereIn', column, values)
+  whereIn<K extends C>(column: K, values: ReadonlyArray<ColumnValue<V, K>> | Subquery): this {
+    return this.inList('whereIn', column, values as readonly Value[])
   }
 
-  orWhereIn(column: C, values: readonly Value[] | Subquery): this {
-    return this.inList('orWhereIn', column, values)
+  orWhereIn<K extends C>(column: K, values: ReadonlyArray<ColumnValue<V, K>> | Subquery): this {
+    return this.inList('orWhereIn', column, values as readonly Value[])
   }
 
-  whereNotIn(column: C, values: readonly Value[] | Subquery): this {
-    return this.inList('whereNotIn', column, values)
+  whereNotIn<K extends C>(column: K, values: ReadonlyArray<ColumnValue<V, K>> | Subquery): this {
+    return this.inList('whereNotIn', column, values as readonly Value[])
   }
 
-  orWhereNotIn(column: C, values: readonly Value[] | Subquery): this {
-    return this.inList('orWhereNotIn', column, values)
+  orWhereNotIn<K extends C>(column: K, values: ReadonlyArray<ColumnValue<V, K>> | Subquery): this {
+    return this.inList('orWhereNotIn', column, values as readonly Value[])
   }
 
   private inList(method: string, name: C, values: readonly Value[] | Subquery): this {
@@ -233,20 +234,20 @@ export abstract class WhereBuilder<T, C extends string> {
   }
 
   /** `whereBetween('age', [18, 65])`: both ends included. */
-  whereBetween(column: C, range: readonly [Value, Value]): this {
-    return this.between('whereBetween', column, range)
+  whereBetween<K extends C>(column: K, range: readonly [ColumnValue<V, K>, ColumnValue<V, K>]): this {
+    return this.between('whereBetween', column, range as readonly [Value, Value])
   }
 
-  orWhereBetween(column: C, range: readonly [Value, Value]): this {
-    return this.between('orWhereBetween', column, range)
+  orWhereBetween<K extends C>(column: K, range: readonly [ColumnValue<V, K>, ColumnValue<V, K>]): this {
+    return this.between('orWhereBetween', column, range as readonly [Value, Value])
   }
 
-  whereNotBetween(column: C, range: readonly [Value, Value]): this {
-    return this.between('whereNotBetween', column, range)
+  whereNotBetween<K extends C>(column: K, range: readonly [ColumnValue<V, K>, ColumnValue<V, K>]): this {
+    return this.between('whereNotBetween', column, range as readonly [Value, Value])
   }
 
-  orWhereNotBetween(column: C, range: readonly [Value, Value]): this {
-    return this.between('orWhereNotBetween', column, range)
+  orWhereNotBetween<K extends C>(column: K, range: readonly [ColumnValue<V, K>, ColumnValue<V, K>]): this {
+    return this.between('orWhereNotBetween', column, range as readonly [Value, Value])
   }
 
   private between(method: string, name: C, range: readonly [Value, Value]): this {
@@ -259,20 +260,20 @@ export abstract class WhereBuilder<T, C extends string> {
 
   /** `whereLike('name', 'Jo%')`: SQL LIKE, case sensitivity as the column's collation has it. */
   whereLike(column: C, pattern: string): this {
-    return this.where(column, 'like', pattern)
+    return this.where(column, 'like', pattern as never)
   }
 
   orWhereLike(column: C, pattern: string): this {
-    return this.orWhere(column, 'like', pattern)
+    return this.orWhere(column, 'like', pattern as never)
   }
 
   /** `whereILike('email', '%@EXAMPLE.com')`: case-insensitive on every database. */
   whereILike(column: C, pattern: string): this {
-    return this.where(column, 'ilike', pattern)
+    return this.where(column, 'ilike', pattern as never)
   }
 
   orWhereILike(column: C, pattern: string): this {
-    return this.orWhere(column, 'ilike', pattern)
+    return this.orWhere(column, 'ilike', pattern as never)
   }
 
   /**

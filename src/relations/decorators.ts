@@ -7,6 +7,7 @@ import { HasOneOrMany, type HasOneOrManyOptions, type MorphOneOrManyOptions } fr
 import { declareMorphTarget, type ModelClass } from './morph-map.js'
 import { MorphTo, type MorphToOptions } from './morph-to/morph-to.js'
 import type { Relation } from './relation.js'
+import type { KeyName, TypedRelationDecorator } from './decorator-types.js'
 import { HasManyThrough, type ThroughOptions } from './through/has-many-through.js'
 
 /** A legacy (`experimentalDecorators`) property decorator, as the relation decorators return. */
@@ -51,7 +52,10 @@ function declare(decorator: string, make: (owner: ModelClass, property: string) 
  * One related row holding this model's key: `@hasOne(() => Profile) declare profile: HasOne<Profile>`
  * (`profiles.user_id` by default).
  */
-export function hasOne(related: RelatedThunk, settings?: HasOneOrManyOptions): RelationDecorator {
+export function hasOne<R extends Model, L extends string = never>(
+  related: RelatedThunk<R>,
+  settings?: HasOneOrManyOptions & { foreignKey?: KeyName<R>; localKey?: L },
+): TypedRelationDecorator<'hasOne', R, L> {
   const Related = thunk(related, 'hasOne')
   const given = options(settings, 'hasOne')
   return declare('hasOne', (owner, name) => new HasOneOrMany(owner, name, 'hasOne', Related, given))
@@ -61,7 +65,10 @@ export function hasOne(related: RelatedThunk, settings?: HasOneOrManyOptions): R
  * Related rows holding this model's key: `@hasMany(() => Post, { foreignKey: 'authorId' }) declare posts: HasMany<Post>`
  * (`posts.user_id` by default for a User).
  */
-export function hasMany(related: RelatedThunk, settings?: HasOneOrManyOptions): RelationDecorator {
+export function hasMany<R extends Model, L extends string = never>(
+  related: RelatedThunk<R>,
+  settings?: HasOneOrManyOptions & { foreignKey?: KeyName<R>; localKey?: L },
+): TypedRelationDecorator<'hasMany', R, L> {
   const Related = thunk(related, 'hasMany')
   const given = options(settings, 'hasMany')
   return declare('hasMany', (owner, name) => new HasOneOrMany(owner, name, 'hasMany', Related, given))
@@ -71,14 +78,21 @@ export function hasMany(related: RelatedThunk, settings?: HasOneOrManyOptions): 
  * The owner whose key this model holds: `@belongsTo(() => User) declare author: BelongsTo<User>`
  * (`author_id` by default, from the relation's name).
  */
-export function belongsTo(related: RelatedThunk, settings?: BelongsToOptions): RelationDecorator {
+export function belongsTo<R extends Model, F extends string = never>(
+  related: RelatedThunk<R>,
+  settings?: BelongsToOptions & { foreignKey?: F; ownerKey?: KeyName<R> },
+): TypedRelationDecorator<'belongsTo', R, F> {
   const Related = thunk(related, 'belongsTo')
   const given = options(settings, 'belongsTo')
   return declare('belongsTo', (owner, name) => new BelongsTo(owner, name, Related, given))
 }
 
 /** One related row holding this model's key and type: `@morphOne(() => Image, 'imageable') declare image: MorphOne<Image>`. */
-export function morphOne(related: RelatedThunk, name: string, settings?: MorphOneOrManyOptions): RelationDecorator {
+export function morphOne<R extends Model, L extends string = never>(
+  related: RelatedThunk<R>,
+  name: string,
+  settings?: MorphOneOrManyOptions & { foreignKey?: KeyName<R>; typeKey?: KeyName<R>; localKey?: L },
+): TypedRelationDecorator<'morphOne', R, L> {
   const Related = thunk(related, 'morphOne')
   const morph = morphName(name, 'morphOne')
   const given = options(settings, 'morphOne')
@@ -89,7 +103,11 @@ export function morphOne(related: RelatedThunk, name: string, settings?: MorphOn
 }
 
 /** Related rows holding this model's key and type: `@morphMany(() => Comment, 'commentable') declare comments: MorphMany<Comment>`. */
-export function morphMany(related: RelatedThunk, name: string, settings?: MorphOneOrManyOptions): RelationDecorator {
+export function morphMany<R extends Model, L extends string = never>(
+  related: RelatedThunk<R>,
+  name: string,
+  settings?: MorphOneOrManyOptions & { foreignKey?: KeyName<R>; typeKey?: KeyName<R>; localKey?: L },
+): TypedRelationDecorator<'morphMany', R, L> {
   const Related = thunk(related, 'morphMany')
   const morph = morphName(name, 'morphMany')
   const given = options(settings, 'morphMany')
@@ -103,7 +121,10 @@ export function morphMany(related: RelatedThunk, name: string, settings?: MorphO
  * Many-to-many through a pivot table: `@belongsToMany(() => Role, { pivotColumns: ['grantedBy'], pivotTimestamps: true }) declare roles: BelongsToMany<Role>`
  * (pivot `role_user` with `user_id` and `role_id` by default).
  */
-export function belongsToMany(related: RelatedThunk, settings?: BelongsToManyOptions): RelationDecorator {
+export function belongsToMany<R extends Model, C extends string = never, L extends string = never>(
+  related: RelatedThunk<R>,
+  settings?: BelongsToManyOptions & { pivotColumns?: readonly C[]; localKey?: L; relatedKey?: KeyName<R> },
+): TypedRelationDecorator<'belongsToMany', R, L, C> {
   const Related = thunk(related, 'belongsToMany')
   const given = options(settings, 'belongsToMany')
   return declare('belongsToMany', (owner, name) => new BelongsToMany(owner, name, 'belongsToMany', Related, given))
@@ -113,7 +134,11 @@ export function belongsToMany(related: RelatedThunk, settings?: BelongsToManyOpt
  * Many-to-many where this model is the polymorphic side: `@morphToMany(() => Tag, 'taggable') declare tags: MorphToMany<Tag>`
  * (pivot `taggables`: `taggable_type`, `taggable_id`, `tag_id`).
  */
-export function morphToMany(related: RelatedThunk, name: string, settings?: BelongsToManyOptions): RelationDecorator {
+export function morphToMany<R extends Model, C extends string = never, L extends string = never>(
+  related: RelatedThunk<R>,
+  name: string,
+  settings?: BelongsToManyOptions & { pivotColumns?: readonly C[]; localKey?: L; relatedKey?: KeyName<R> },
+): TypedRelationDecorator<'morphToMany', R, L, C> {
   const Related = thunk(related, 'morphToMany')
   const morph = morphName(name, 'morphToMany')
   const given = options(settings, 'morphToMany')
@@ -123,7 +148,11 @@ export function morphToMany(related: RelatedThunk, name: string, settings?: Belo
 /**
  * The inverse of morphToMany: `@morphedByMany(() => Post, 'taggable') declare posts: MorphedByMany<Post>` on Tag.
  */
-export function morphedByMany(related: RelatedThunk, name: string, settings?: BelongsToManyOptions): RelationDecorator {
+export function morphedByMany<R extends Model, C extends string = never, L extends string = never>(
+  related: RelatedThunk<R>,
+  name: string,
+  settings?: BelongsToManyOptions & { pivotColumns?: readonly C[]; localKey?: L; relatedKey?: KeyName<R> },
+): TypedRelationDecorator<'morphedByMany', R, L, C> {
   const Related = thunk(related, 'morphedByMany')
   const morph = morphName(name, 'morphedByMany')
   const given = options(settings, 'morphedByMany')
@@ -134,7 +163,11 @@ export function morphedByMany(related: RelatedThunk, name: string, settings?: Be
  * Rows of a far model through an intermediate one: `@hasManyThrough(() => Post, () => User) declare posts: HasManyThrough<Post>`
  * on Country (`users.country_id`, `posts.user_id` by default).
  */
-export function hasManyThrough(far: RelatedThunk, through: RelatedThunk, settings?: ThroughOptions): RelationDecorator {
+export function hasManyThrough<R extends Model, T extends Model, L extends string = never>(
+  far: RelatedThunk<R>,
+  through: RelatedThunk<T>,
+  settings?: ThroughOptions & { foreignKey?: KeyName<T>; throughForeignKey?: KeyName<R>; throughLocalKey?: KeyName<T>; localKey?: L },
+): TypedRelationDecorator<'hasManyThrough', R, L> {
   const Far = thunk(far, 'hasManyThrough')
   const Through = thunk(through, 'hasManyThrough')
   const given = options(settings, 'hasManyThrough')
@@ -142,7 +175,11 @@ export function hasManyThrough(far: RelatedThunk, through: RelatedThunk, setting
 }
 
 /** One row of a far model through an intermediate one: `@hasOneThrough(() => Owner, () => Car) declare carOwner: HasOneThrough<Owner>`. */
-export function hasOneThrough(far: RelatedThunk, through: RelatedThunk, settings?: ThroughOptions): RelationDecorator {
+export function hasOneThrough<R extends Model, T extends Model, L extends string = never>(
+  far: RelatedThunk<R>,
+  through: RelatedThunk<T>,
+  settings?: ThroughOptions & { foreignKey?: KeyName<T>; throughForeignKey?: KeyName<R>; throughLocalKey?: KeyName<T>; localKey?: L },
+): TypedRelationDecorator<'hasOneThrough', R, L> {
   const Far = thunk(far, 'hasOneThrough')
   const Through = thunk(through, 'hasOneThrough')
   const given = options(settings, 'hasOneThrough')

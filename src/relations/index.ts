@@ -28,6 +28,8 @@ export type {
   RelationKind,
   RelatedModel,
   RelationPath,
+  ValidPath,
+  ValidPaths,
   RelatedAt,
   RelatedQuery,
   RelatedColumn,
@@ -42,6 +44,9 @@ export type {
   ThroughClient,
   AnyRelationClient,
   PivotValues,
+  PivotAttributes,
+  PivotOf,
+  PivotSpec,
   SyncResult,
 } from './relation-types.js'
 export type { HasOneOrManyOptions, MorphOneOrManyOptions } from './has-one-or-many/has-one-or-many.js'

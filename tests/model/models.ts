@@ -2,7 +2,7 @@
 // schema builder directly, so these tests do not depend on Quarry's own schema builder).
 import type { Knex } from 'knex'
 import { column, Model, type ModelQuery, table } from '../../src/index.js'
-import type { Database } from '../../src/index.js'
+import type { Database, Decimal } from '../../src/index.js'
 
 @table('users')
 export class User extends Model {
@@ -59,7 +59,7 @@ export class Sample extends Model {
   @column.boolean() declare flag: boolean | null
   @column.date() declare day: Date | null
   @column.dateTime() declare at: Date | null
-  @column.decimal({ scale: 2 }) declare price: string | null
+  @column.decimal({ scale: 2 }) declare price: Decimal | null
   @column({ cast: { get: (v: string) => v.split(',').filter(Boolean), set: (v: string[]) => v.join(',') } })
   declare tags: string[] | null
 }

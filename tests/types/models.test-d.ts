@@ -7,6 +7,7 @@ import {
   type ColumnName,
   type CursorPage,
   Model,
+  type ModelJSON,
   type ModelQuery,
   type Page,
   type RelationBrand,
@@ -131,7 +132,8 @@ Post.query().scope('active')
 const user = new User()
 expectTypeOf(user.getDirty()).toMatchTypeOf<Partial<{ email: string; age: number | null }>>()
 expectTypeOf(user.save()).resolves.toEqualTypeOf<boolean>()
-expectTypeOf(user.toJSON()).toEqualTypeOf<Record<string, unknown>>()
+expectTypeOf(user.toJSON().email).toEqualTypeOf<string>()
+expectTypeOf(user.toJSON().posts).toEqualTypeOf<Array<ModelJSON<Post>> | undefined>()
 expectTypeOf(user.fill({ email: 'x' })).toEqualTypeOf<User>()
 
 // An abstract base with shared columns: subclasses get its columns, typed and checked.
