@@ -12,7 +12,16 @@ export type {
   DriverName,
 } from './connection/config.js'
 export { defaultDatabase } from './connection/default-database.js'
-export type { Dialect, DialectCapabilities } from './dialects/dialect.js'
+export type {
+  Dialect,
+  DialectCapabilities,
+  NormalizedType,
+  ForeignKeyAction,
+  TableInfo,
+  ColumnInfo,
+  IndexInfo,
+  ForeignKeyInfo,
+} from './dialects/dialect.js'
 
 // Models
 export { Model } from './model/model.js'
@@ -75,6 +84,7 @@ export {
 } from './schema/migrator.js'
 export type { RanMigration } from './schema/migration-runner.js'
 export { SchemaBuilder, type Statement } from './schema/schema-builder.js'
+export { SchemaInspector } from './schema/schema-inspector.js'
 export { TableBuilder } from './schema/table-builder.js'
 export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type ReferentialAction } from './schema/column-builder.js'
 export { Seeder, runSeeder, type SeederClass } from './schema/seeder.js'

@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { quarryClient } from '../../connection/quarry-client.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { mysqlCatalog } from './mysql-catalog.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
 
 const require = createRequire(import.meta.url)
@@ -41,6 +42,7 @@ export class MysqlDialect implements Dialect {
   }
   readonly maxBindings = 65_535
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }
+  readonly catalog = mysqlCatalog
   readonly listTablesSql =
     "select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'"
 

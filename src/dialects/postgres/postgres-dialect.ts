@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { postgresCatalog } from './postgres-catalog.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
 
 const require = createRequire(import.meta.url)
@@ -103,6 +104,7 @@ export class PostgresDialect implements Dialect {
   }
   readonly maxBindings = 65_535
   readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
+  readonly catalog = postgresCatalog
   readonly listTablesSql = 'select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()'
 
   /** Advisory locks are per database already; the key is a hash of the name. */

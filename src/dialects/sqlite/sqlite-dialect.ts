@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import type { Dialect } from '../dialect.js'
+import { sqliteCatalog } from './sqlite-catalog.js'
 import { translateSqliteError } from './sqlite-errors.js'
 import { SqliteKnexClient } from './sqlite-knex-client.js'
 
@@ -55,6 +56,7 @@ export class SqliteDialect implements Dialect {
   readonly maxBindings = 32_766
   // A declared type without TEXT/CHAR would give the column numeric affinity and turn '12' into 12.
   readonly columnTypes = { json: 'text', uuid: 'text' }
+  readonly catalog = sqliteCatalog
   readonly listTablesSql = "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'"
 
   knexConfig(node: ResolvedNode, connection: ResolvedConnection): Knex.Config {
