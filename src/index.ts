@@ -37,6 +37,7 @@ export type {
 export type { Cast } from './model/casts.js'
 export { ModelQuery } from './model/model-query.js'
 export { Repository } from './model/repository.js'
+export type { PruneOptions } from './model/prunable.js'
 export type { SerializeOptions } from './model/serialize.js'
 export type {
   ColumnName,
