@@ -124,9 +124,10 @@ function castName(column: ModelColumn): string {
 
 /** A relation's row, read without depending on the relation classes' internals. */
 function relationRow(name: string, definition: unknown): string[] {
-  const relation = definition as { kind?: unknown; relatedClass?: () => { name?: string } | undefined }
+  const relation = definition as { kind?: unknown; boot?: () => unknown; relatedClass?: () => { name?: string } | undefined }
   let related = ''
   try {
+    relation.boot?.()
     related = relation.relatedClass?.()?.name ?? (relation.kind === 'morphTo' ? '(the type column decides)' : '')
   } catch (error) {
     related = `(unresolved: ${(error as Error).message})`
