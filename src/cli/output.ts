@@ -12,8 +12,8 @@ interface Stream {
 const URL_PASSWORD = /(\/\/[^/:@\s]*:)[^@\s/]+@/g
 
 /**
- * The CLI's printer: colours only when stdout is a terminal (and NO_COLOR is unset, or
- * FORCE_COLOR asks), passwords blanked from everything printed.
+ * The CLI's printer: colours only when stdout is a terminal or FORCE_COLOR asks, and never with
+ * NO_COLOR set (https://no-color.org); passwords blanked from everything printed.
  */
 export class Output {
   readonly c: Colors
@@ -24,7 +24,7 @@ export class Output {
     env: NodeJS.ProcessEnv,
     private readonly secrets: readonly string[] = [],
   ) {
-    const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(stdout.isTTY) && !env.NO_COLOR
+    const color = !env.NO_COLOR && (env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(stdout.isTTY))
     this.c = picocolors.createColors(color)
   }
 
