@@ -138,6 +138,21 @@ describe.concurrent('quarry init and the model commands, without a database', ()
       expect(r.stderr).toContain('The models directory app/models does not exist: set models: { directory } in quarry.config.ts, or create a model with: npx quarry make:model User')
     }
   })
+
+  it("model:show says so when the model's table is not in the database, and when a model file does not load", SPAWNS, async () => {
+    const dir = temp('ghost')
+    made.push(dir)
+    mkdirSync(join(dir, 'models'))
+    writeFileSync(join(dir, 'quarry.config.mjs'), "export default { connection: 'sqlite::memory:', models: { directory: 'models' } }\n")
+    writeFileSync(join(dir, 'models/ghost.ts'), "import { column, Model, table } from 'quarry'\n\n@table('ghosts')\nexport class Ghost extends Model {\n  @column.primary() declare id: number\n}\n")
+    const missing = await quarry(dir, ['model:show', 'Ghost'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(`Ghost's table ghosts is not in the database of connection "default"; run: npx quarry migrate`)
+    writeFileSync(join(dir, 'models/broken.ts'), "export const x = (\n")
+    const broken = await quarry(dir, ['model:show', 'Ghost'])
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toMatch(/models\/broken\.ts could not be loaded: /)
+  })
 })
 
 const POST = `import { belongsTo, type BelongsTo, column, Model, table } from 'quarry'
