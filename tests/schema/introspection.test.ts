@@ -120,6 +120,30 @@ forEachDialect('db.schema introspection', (ctx) => {
     expect(await ctx.db.schema.getForeignKeys('authors')).toEqual([])
   })
 
+  it('reads enums: MySQL enum columns, PostgreSQL enum types (listed by getTypes); knex checks elsewhere', async () => {
+    const schema = new SchemaBuilder(ctx.db.connection())
+    const native = ctx.db.connection().dialect.catalog.dropTypeSql !== undefined
+    await schema.createTable('moods', (t) => {
+      t.increments('id')
+      if (native) t.enum('mood', ['happy', 'sad'], { useNative: true, enumName: 'mood_kind' })
+      else t.enum('mood', ['happy', 'sad'])
+    })
+    try {
+      const [, mood] = await ctx.db.schema.getColumns('moods')
+      if (native) {
+        expect(mood).toMatchObject({ name: 'mood', type: 'enum', databaseType: 'mood_kind' })
+        expect(await ctx.db.schema.getTypes()).toEqual(['mood_kind'])
+      } else {
+        expect(mood!.type).toBe(embedded() ? 'text' : 'enum')
+        expect(await ctx.db.schema.getTypes()).toEqual([])
+      }
+      if (!embedded() && !native) expect(mood!.databaseType).toBe("enum('happy','sad')")
+    } finally {
+      await schema.dropTable('moods')
+      if (native) await schema.raw('drop type mood_kind')
+    }
+  })
+
   it('names a missing table, and refuses a name that is not a string before any SQL', async () => {
     await expect(ctx.db.schema.getColumns('nope')).rejects.toThrow(/db\.schema\.getColumns\(\): no table "nope" .*its tables are: article_author, articles, authors/)
     await expect(ctx.db.schema.getIndexes('nope')).rejects.toBeInstanceOf(QuarryError)
