@@ -14,8 +14,17 @@ export type {
   DriverName,
 } from './connection/config.js'
 export { defaultDatabase } from './connection/default-database.js'
-export type { Dialect, DialectCapabilities } from './dialects/dialect.js'
 export type { DateStorage, EpochUnit } from './dialects/date-storage.js'
+export type {
+  Dialect,
+  DialectCapabilities,
+  NormalizedType,
+  ForeignKeyAction,
+  TableInfo,
+  ColumnInfo,
+  IndexInfo,
+  ForeignKeyInfo,
+} from './dialects/dialect.js'
 
 // Models
 export { Model } from './model/model.js'
@@ -32,6 +41,7 @@ export type {
 export type { Cast } from './model/casts.js'
 export { ModelQuery } from './model/model-query.js'
 export { Repository } from './model/repository.js'
+export type { PruneOptions } from './model/prunable.js'
 export type { SerializeOptions } from './model/serialize.js'
 export type {
   ColumnName,
@@ -86,6 +96,7 @@ export {
 } from './schema/migrator.js'
 export type { RanMigration } from './schema/migration-runner.js'
 export { SchemaBuilder, type Statement } from './schema/schema-builder.js'
+export { SchemaInspector } from './schema/schema-inspector.js'
 export { TableBuilder } from './schema/table-builder.js'
 export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type ReferentialAction } from './schema/column-builder.js'
 export { Seeder, runSeeder, type SeederClass } from './schema/seeder.js'

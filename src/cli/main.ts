@@ -5,6 +5,10 @@ import { CliContext } from './cli-context.js'
 import { registerMakeCommands } from './commands/make-commands.js'
 import { registerMigrateCommands } from './commands/migrate-commands.js'
 import { registerSeedCommand } from './commands/seed-command.js'
+import { registerInitCommand } from './commands/init-command.js'
+import { registerModelCommands } from './commands/model-commands.js'
+import { registerReplCommand } from './commands/repl-command.js'
+import { registerWipeCommand } from './commands/wipe-command.js'
 
 export interface CliIo {
   cwd: string
@@ -20,7 +24,7 @@ export interface CliIo {
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const ctx = new CliContext(io.cwd, io.env, io.stdout, io.stderr)
   const program = new Command('quarry')
-    .description('Quarry: migrations, seeders and scaffolding')
+    .description('Quarry: migrations, seeders, models and scaffolding')
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
@@ -37,6 +41,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerMigrateCommands(program, ctx, addDatabaseOptions)
   registerSeedCommand(program, ctx, addDatabaseOptions)
   registerMakeCommands(program, ctx)
+  registerInitCommand(program, ctx)
+  registerWipeCommand(program, ctx, addDatabaseOptions)
+  registerModelCommands(program, ctx, addDatabaseOptions)
+  registerReplCommand(program, ctx, addDatabaseOptions)
   for (const command of program.commands) command.exitOverride()
 
   try {

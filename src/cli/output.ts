@@ -1,3 +1,4 @@
+import Table from 'cli-table3'
 import picocolors from 'picocolors'
 
 type Colors = ReturnType<typeof picocolors.createColors>
@@ -11,8 +12,8 @@ interface Stream {
 const URL_PASSWORD = /(\/\/[^/:@\s]*:)[^@\s/]+@/g
 
 /**
- * The CLI's printer: colours only when stdout is a terminal (and NO_COLOR is unset, or
- * FORCE_COLOR asks), passwords blanked from everything printed.
+ * The CLI's printer: colours only when stdout is a terminal or FORCE_COLOR asks, and never with
+ * NO_COLOR set (https://no-color.org); passwords blanked from everything printed.
  */
 export class Output {
   readonly c: Colors
@@ -23,7 +24,7 @@ export class Output {
     env: NodeJS.ProcessEnv,
     private readonly secrets: readonly string[] = [],
   ) {
-    const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(stdout.isTTY) && !env.NO_COLOR
+    const color = !env.NO_COLOR && (env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(stdout.isTTY))
     this.c = picocolors.createColors(color)
   }
 
@@ -35,13 +36,15 @@ export class Output {
     this.stderr.write(`${this.redact(text)}\n`)
   }
 
-  /** Columns padded to their widest cell; `style` colours a cell after padding. */
+  /** Columns padded to their widest cell (laid out by cli-table3, without borders); `style` colours a cell. */
   table(headers: string[], rows: string[][], style?: (row: number, column: number, text: string) => string): void {
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
-    const render = (cells: string[], styleCell: (column: number, text: string) => string) =>
-      cells.map((cell, i) => styleCell(i, i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()
-    this.line(render(headers, (_, text) => this.c.bold(text)))
-    rows.forEach((row, r) => this.line(render(row, (column, text) => (style ? style(r, column, text) : text))))
+    const table = new Table({
+      head: headers.map((h) => this.c.bold(h)),
+      chars: BORDERLESS,
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+    })
+    rows.forEach((row, r) => table.push(row.map((cell, column) => (style ? style(r, column, cell) : cell))))
+    for (const line of table.toString().split('\n')) this.line(line.trimEnd())
   }
 
   redact(text: string): string {
@@ -54,4 +57,12 @@ export class Output {
 /** `12 ms`, `1.4 s` */
 export function duration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
+}
+
+/** cli-table3's border characters, all blank: columns two spaces apart. */
+const BORDERLESS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+  right: '', 'right-mid': '', middle: '  ',
 }

@@ -3,6 +3,7 @@ import { inspect } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import type { Dialect } from '../dialects/dialect.js'
 import { ConnectionError, QuarryError, SerializationFailureError } from '../errors/index.js'
+import { SchemaInspector } from '../schema/schema-inspector.js'
 import type { ResolvedConnection, ResolvedNode } from './config.js'
 import { currentFrame, currentScope, runInFrame, type TransactionFrame } from './context.js'
 import { type ClientHooks, isPlainRead, type QueryEvent } from './quarry-client.js'
@@ -53,6 +54,7 @@ export class Connection {
   private next = 0
   private closed = false
   /** Per replica: out of rotation until this time (0 = in rotation), and whether a probe runs. */
+  private inspector: SchemaInspector | undefined
   private readonly replicaState: Array<{ downUntil: number; probing: boolean }>
 
   constructor(config: ResolvedConnection, dialect: Dialect, events: ClientHooks['events']) {
@@ -95,6 +97,11 @@ export class Connection {
       log: { warn: quietWarning, error: quietWarning, deprecate: quietWarning, debug: () => {} },
       quarry: hooks,
     } as Knex.Config)
+  }
+
+  /** This connection's tables, columns, indexes and foreign keys: `connection.schema.getTables()`. */
+  get schema(): SchemaInspector {
+    return (this.inspector ??= new SchemaInspector(this))
   }
 
   /** A knex builder on `table`, inside the current transaction when one is open. */

@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import { inspect } from 'node:util'
 import { dialectFor } from '../dialects/registry.js'
 import { QuarryError } from '../errors/index.js'
+import type { SchemaInspector } from '../schema/schema-inspector.js'
 import type { ResolvedConfig } from './config.js'
 import { Connection, type ConnectionHealth, type PoolStats } from './connection.js'
 import { runInScope } from './context.js'
@@ -55,6 +56,14 @@ export class Database {
   /** `await db.raw('select * from users where id = ?', [1])` → rows, on the default connection. */
   raw<T extends Row = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
     return this.connection().raw<T>(sql, bindings)
+  }
+
+  /**
+   * The default connection's tables, columns, indexes and foreign keys, read from the database's
+   * catalog (`db.connection(name).schema` for another): `await db.schema.getColumns('users')`.
+   */
+  get schema(): SchemaInspector {
+    return this.connection().schema
   }
 
   /** A knex builder over plain rows: `await db.table('users').where('id', 1).first()`. */

@@ -115,6 +115,116 @@ export interface Dialect {
   ignoreDuplicates(column: string): { sql: string; bindings: string[] }
   /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */
   advisoryLock?(name: string): AdvisoryLockSql
+  /** Reads tables, columns, indexes and foreign keys from the database's own catalog. */
+  readonly catalog: Catalog
+}
+
+/**
+ * The types `getColumns()` reports, the same on every database (and the `type` a model column may
+ * declare, §13); `other` is a type none of these names (its `databaseType` says what it is).
+ */
+export type NormalizedType =
+  | 'string' | 'text' | 'integer' | 'bigInteger' | 'float' | 'double' | 'decimal' | 'boolean'
+  | 'date' | 'dateTime' | 'time' | 'json' | 'uuid' | 'binary' | 'enum' | 'other'
+
+/** What a foreign key does when the row it references is deleted or its key changes. */
+export type ForeignKeyAction = 'CASCADE' | 'SET NULL' | 'SET DEFAULT' | 'RESTRICT' | 'NO ACTION'
+
+export interface TableInfo {
+  name: string
+}
+
+export interface ColumnInfo {
+  name: string
+  /** The normalised type. */
+  type: NormalizedType
+  /** The type as the database writes it: `character varying(120)`, `tinyint(1)`, `TEXT`. */
+  databaseType: string
+  nullable: boolean
+  /** The default as the database reports it (an SQL expression: `'draft'`, `0`, `CURRENT_TIMESTAMP`), or null. */
+  default: string | null
+  /** Part of the primary key. */
+  primary: boolean
+  /** The database assigns it (serial, identity, AUTO_INCREMENT, SQLite's rowid alias). */
+  autoIncrement: boolean
+  /** The length of a string or binary column (`varchar(120)` → 120), else null. */
+  length: number | null
+  /** Digits of a decimal, or fractional-second digits of a date-time, where declared; else null. */
+  precision: number | null
+  /** Digits after the point of a decimal, where declared; else null. */
+  scale: number | null
+}
+
+export interface IndexInfo {
+  name: string
+  /** In index order; an expression is given as its SQL. */
+  columns: string[]
+  unique: boolean
+  primary: boolean
+}
+
+export interface ForeignKeyInfo {
+  name: string
+  columns: string[]
+  foreignTable: string
+  foreignColumns: string[]
+  onDelete: ForeignKeyAction
+  onUpdate: ForeignKeyAction
+}
+
+/** Runs one catalog query (`?` placeholders, `??` for identifiers) and resolves to its rows. */
+export type CatalogQuery = (sql: string, bindings?: readonly unknown[]) => Promise<Record<string, unknown>[]>
+
+/**
+ * One database's catalog queries, in its own folder (`src/dialects/<name>/<name>-catalog.ts`).
+ * Everything is read from the current database (PostgreSQL: the current schema); names come back
+ * sorted, the primary key first among indexes.
+ */
+export interface Catalog {
+  tables(query: CatalogQuery): Promise<TableInfo[]>
+  /** The views of the current database. */
+  views(query: CatalogQuery): Promise<string[]>
+  /** Types created in the database that outlive their tables (PostgreSQL enums, domains, composites). */
+  types(query: CatalogQuery): Promise<string[]>
+  columns(query: CatalogQuery, table: string): Promise<ColumnInfo[]>
+  indexes(query: CatalogQuery, table: string): Promise<IndexInfo[]>
+  foreignKeys(query: CatalogQuery, table: string): Promise<ForeignKeyInfo[]>
+  /** Drops one type from `types()` (`??` is its name); absent where there are none. */
+  readonly dropTypeSql?: string
+}
+
+/** `varchar(120)` → 120 as the length of a string; `numeric(10,2)` → precision 10, scale 2. */
+export function sizeOf(type: NormalizedType, databaseType: string): Pick<ColumnInfo, 'length' | 'precision' | 'scale'> {
+  const match = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(databaseType)
+  const first = match ? Number(match[1]) : null
+  const second = match?.[2] !== undefined ? Number(match[2]) : null
+  if (type === 'string' || type === 'binary') return { length: first, precision: null, scale: null }
+  if (type === 'decimal') return { length: null, precision: first, scale: second }
+  if (type === 'dateTime' || type === 'time') return { length: null, precision: first, scale: null }
+  return { length: null, precision: null, scale: null }
+}
+
+/** Sorts indexes as every catalog reports them: the primary key first, then by name. */
+export function sortIndexes(indexes: IndexInfo[]): IndexInfo[] {
+  return indexes.sort((a, b) => Number(b.primary) - Number(a.primary) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+/** `cascade`, `SET NULL` → the action in capitals; anything unknown reads as `NO ACTION`. */
+export function foreignKeyAction(text: unknown): ForeignKeyAction {
+  const upper = String(text ?? '').trim().toUpperCase()
+  return (['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION'] as const).find((a) => a === upper) ?? 'NO ACTION'
+}
+
+/** Catalog rows of one object per position (`position` ascending) grouped by `key`, in first-seen order. */
+export function groupBy<R extends Record<string, unknown>>(rows: R[], key: (row: R) => string): R[][] {
+  const groups = new Map<string, R[]>()
+  for (const row of rows) {
+    const k = key(row)
+    const list = groups.get(k)
+    if (list) list.push(row)
+    else groups.set(k, [row])
+  }
+  return [...groups.values()]
 }
 
 /** Reads a string property off an unknown error value. */

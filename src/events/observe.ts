@@ -33,6 +33,9 @@ export function observe(ctor: object, observer: ObserverInput<Model>): () => voi
   const afterCommit = instance.afterCommit === true
   const offs = methods.map(([event, method]) => {
     const handler: ModelEventHandler = (model) => method.call(instance, model)
+    // Named after the observer, so that `quarry model:show` can say who listens.
+    const owner = instance.constructor && instance.constructor !== Object ? instance.constructor.name : 'observer'
+    Object.defineProperty(handler, 'name', { value: `${owner}.${event}` })
     return listeners.add(ctor, event, handler, { afterCommit: afterCommit && isWrittenEvent(event) })
   })
   return () => {

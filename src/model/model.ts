@@ -18,6 +18,7 @@ import { ModelQuery } from './model-query.js'
 import { ModelTarget } from './model-target.js'
 import * as persistence from './persistence.js'
 import type { ModelJSON } from './json-types.js'
+import { type PruneOptions, pruneModel } from './prunable.js'
 import { type SerializeOptions, serializeModel } from './serialize.js'
 import type { ColumnName, GlobalScopesOf, ModelAttributes, modelBrand, ModelLike, NumericColumnName, RelationName, ScopesOf } from './types.js'
 
@@ -53,6 +54,7 @@ export class Model {
   //   static guarded = ['id']                   attributes they refuse (['*']: all)
   //   static scopes = { active: (q) => … }      local scopes, typed for query().scope()
   //   static globalScopes = { tenant: (q) => … } applied to every query unless withoutGlobalScope()
+  //   static prunable = (q) => q.where(…)       the rows prune() removes; static massPrunable = true: one DELETE per chunk
 
   /** Type-only: marks model instances so relation properties are told from columns cheaply. */
   declare readonly [modelBrand]: true
@@ -245,6 +247,20 @@ export class Model {
     let count = 0
     for (const model of models) if (await model.delete()) count++
     return count
+  }
+
+  /**
+   * Deletes the rows `static prunable` selects, in chunks (1000 by default), each through the
+   * model with its events unless `static massPrunable = true`; resolves to the number pruned.
+   * ```ts
+   * class Session extends Model {
+   *   static prunable = (q: ModelQuery<Session>) => q.where('lastSeenAt', '<', new Date(Date.now() - 86_400_000))
+   * }
+   * await Session.prune()   // → 42
+   * ```
+   */
+  static prune<T extends typeof Model>(this: T, options?: PruneOptions): Promise<number> {
+    return pruneModel(this, modelMetadata(this), options)
   }
 
   /**

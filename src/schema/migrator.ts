@@ -90,9 +90,9 @@ export class Migrator {
     this.runner = new MigrationRunner(db, this.connection, this.repository)
   }
 
-  /** Applies every pending migration, in name order, as one new batch. */
-  latest(options: { dryRun?: boolean } = {}): Promise<MigrationRun> {
-    return this.session(options, (run) => this.migrateUp(run))
+  /** Applies every pending migration, in name order, as one new batch (with `step`, each its own batch). */
+  latest(options: { dryRun?: boolean; step?: boolean } = {}): Promise<MigrationRun> {
+    return this.session(options, (run) => this.migrateUp(run, undefined, options.step ?? false))
   }
 
   /** Rolls back the last batch, or with `step` the last `step` migrations, newest first. */
@@ -176,14 +176,14 @@ export class Migrator {
   }
 
   /** `assumeApplied`: in a dry run after a (pretend) reset or drop, what counts as already run. */
-  private async migrateUp(run: MigrationRun, assumeApplied?: Set<string>): Promise<void> {
+  private async migrateUp(run: MigrationRun, assumeApplied?: Set<string>, step = false): Promise<void> {
     const [entries, applied] = await Promise.all([this.source.list(), this.repository.applied()])
     const done = assumeApplied ?? new Set(applied.map((m) => m.name))
     const pending = entries.filter((e) => !done.has(e.name))
     if (!pending.length) return
     const batch = (assumeApplied ? 0 : Math.max(0, ...applied.map((m) => m.batch))) + 1
     run.batch = batch
-    for (const entry of pending) await this.step(run, entry, 'up', batch)
+    for (const [index, entry] of pending.entries()) await this.step(run, entry, 'up', step ? batch + index : batch)
   }
 
   private async migrateDown(run: MigrationRun, chosen: AppliedMigration[]): Promise<void> {

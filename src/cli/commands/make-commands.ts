@@ -98,7 +98,7 @@ function guessKind(name: string): { create: string } | { table: string } | null 
 }
 
 /** `2026_11_22_101500`, in UTC so that a team in several time zones keeps one order. */
-function stamp(date: Date): string {
+export function stamp(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0')
   return `${date.getUTCFullYear()}_${p(date.getUTCMonth() + 1)}_${p(date.getUTCDate())}_` +
     `${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}`

@@ -11,7 +11,8 @@ interface MigrateOptions extends DatabaseOptions {
   dryRun?: boolean
   force?: boolean
   seed?: boolean
-  step?: number
+  /** `migrate --step` (each migration its own batch); `migrate:rollback --step N`. */
+  step?: number | boolean
   lockTimeout?: number
 }
 
@@ -27,25 +28,35 @@ export function registerMigrateCommands(program: Command, ctx: CliContext, addDa
   const command = (name: string, description: string) =>
     addDatabaseOptions(program.command(name).description(description))
       .option('--lock-timeout <ms>', 'how long to wait for another run to finish', count)
+      // --pretend is --dry-run under artisan's name.
+      .hook('preAction', (_, action) => {
+        if (action.opts().pretend) action.setOptionValue('dryRun', true)
+      })
 
   command('migrate', 'apply every pending migration, as one new batch')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--pretend', 'the same as --dry-run')
     .option('--seed', 'run the seeders afterwards')
+    .option('--step', 'run each migration as a batch of its own, so that rollback undoes one at a time')
     .action((options: MigrateOptions) =>
       ctx.withDatabase(options, async (db, config) => {
-        const run = await migrator(db, config, options).latest({ dryRun: options.dryRun ?? false })
+        const step = options.step === true
+        const run = await migrator(db, config, options).latest({ dryRun: options.dryRun ?? false, step })
         const n = plural(run.migrations.length, 'migration')
-        summarize(ctx.out, run, run.migrations.length ? [`Ran ${n} in batch ${run.batch}`, `would run ${n} in batch ${run.batch}`] : null, 'Nothing to migrate.')
+        const last = (run.batch ?? 0) + run.migrations.length - 1
+        const batches = step && last > (run.batch ?? 0) ? `batches ${run.batch}–${last}` : `batch ${run.batch}`
+        summarize(ctx.out, run, run.migrations.length ? [`Ran ${n} in ${batches}`, `would run ${n} in ${batches}`] : null, 'Nothing to migrate.')
         if (options.seed && !options.dryRun) await seed(ctx, db, config)
       }))
 
   command('migrate:rollback', 'roll back the last batch, or the last N migrations with --step')
     .option('--step <n>', 'roll back this many migrations', count)
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--pretend', 'the same as --dry-run')
     .action((options: MigrateOptions) =>
       ctx.withDatabase(options, async (db, config) => {
         const run = await migrator(db, config, options).rollback({
-          ...(options.step !== undefined ? { step: options.step } : {}),
+          ...(typeof options.step === 'number' ? { step: options.step } : {}),
           dryRun: options.dryRun ?? false,
         })
         summarize(ctx.out, run, rolledBack(run), 'Nothing to roll back.')
@@ -72,6 +83,7 @@ export function registerMigrateCommands(program: Command, ctx: CliContext, addDa
   command('migrate:reset', 'roll back every migration')
     .option('--force', 'run even with NODE_ENV=production')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--pretend', 'the same as --dry-run')
     .action((options: MigrateOptions) => {
       ctx.guardProduction('migrate:reset', 'rolls back every migration', options.force || options.dryRun)
       return ctx.withDatabase(options, async (db, config) => {
@@ -84,6 +96,7 @@ export function registerMigrateCommands(program: Command, ctx: CliContext, addDa
     .option('--force', 'run even with NODE_ENV=production')
     .option('--seed', 'run the seeders afterwards')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--pretend', 'the same as --dry-run')
     .action((options: MigrateOptions) => {
       ctx.guardProduction('migrate:refresh', 'rolls back every migration', options.force || options.dryRun)
       return ctx.withDatabase(options, async (db, config) => {
@@ -99,6 +112,7 @@ export function registerMigrateCommands(program: Command, ctx: CliContext, addDa
     .option('--force', 'run even with NODE_ENV=production')
     .option('--seed', 'run the seeders afterwards')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--pretend', 'the same as --dry-run')
     .action((options: MigrateOptions) => {
       ctx.guardProduction('migrate:fresh', 'drops every table', options.force || options.dryRun)
       return ctx.withDatabase(options, async (db, config) => {

@@ -5,6 +5,7 @@ import { quarryClient } from '../../connection/quarry-client.js'
 import type { QuarryError } from '../../errors/index.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
+import { mysqlCatalog } from './mysql-catalog.js'
 import { MysqlIndexNames } from './mysql-index-names.js'
 import { isMysqlConnectionFailure, translateMysqlError } from './mysql-errors.js'
 import type { InsertedRow } from '../insert-returning.js'
@@ -48,6 +49,7 @@ export class MysqlDialect implements Dialect {
   readonly maxBindings = 65_535
   readonly dates = nativeDates
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }
+  readonly catalog = mysqlCatalog
   readonly listTablesSql =
     "select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'"
 

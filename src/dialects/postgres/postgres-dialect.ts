@@ -4,6 +4,7 @@ import type { ResolvedConnection, ResolvedNode } from '../../connection/config.j
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
+import { postgresCatalog } from './postgres-catalog.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
 import { type InsertedRow, insertReturning } from '../insert-returning.js'
 import { nativeDates } from '../date-storage.js'
@@ -107,6 +108,7 @@ export class PostgresDialect implements Dialect {
   readonly maxBindings = 65_535
   readonly dates = nativeDates
   readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
+  readonly catalog = postgresCatalog
   readonly listTablesSql = 'select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()'
 
   /** Advisory locks are per database already; the key is a hash of the name. */

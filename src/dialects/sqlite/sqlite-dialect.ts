@@ -4,6 +4,7 @@ import type { ResolvedConnection, ResolvedNode } from '../../connection/config.j
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
 import type { Dialect } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
+import { sqliteCatalog } from './sqlite-catalog.js'
 import { translateSqliteError } from './sqlite-errors.js'
 import { SqliteKnexClient } from './sqlite-knex-client.js'
 import { type InsertedRow, insertReturning } from '../insert-returning.js'
@@ -59,6 +60,7 @@ export class SqliteDialect implements Dialect {
   // A declared type without TEXT/CHAR would give the column numeric affinity and turn '12' into 12.
   readonly dates = sqliteDates
   readonly columnTypes = { json: 'text', uuid: 'text' }
+  readonly catalog = sqliteCatalog
   readonly listTablesSql = "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'"
 
   /**
