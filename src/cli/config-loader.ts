@@ -14,13 +14,14 @@ export interface LoadedConfig {
   migrationsDirectory: string
   seedersDirectory: string
   modelsDirectory: string
+  factoriesDirectory: string
   lockTimeoutMs: number | undefined
   /** The config is TypeScript (or the project has a tsconfig.json): scaffold `.ts` files. */
   typescript: boolean
 }
 
 const NAMES = ['quarry.config.ts', 'quarry.config.mts', 'quarry.config.js', 'quarry.config.mjs']
-const EXTRA_KEYS = ['migrations', 'seeders', 'models'] as const
+const EXTRA_KEYS = ['migrations', 'seeders', 'models', 'factories'] as const
 
 /**
  * Reads `quarry.config.*` from `cwd` (or the file given with `--config`). `DATABASE_URL`, when
@@ -44,8 +45,8 @@ export async function loadConfig(cwd: string, explicit: string | undefined, env:
     raw = exported as QuarryConfig
   }
   const base = file ? dirname(file) : cwd
-  const { migrations, seeders, models, ...rest } = raw
-  for (const [key, value] of Object.entries({ migrations, seeders, models })) {
+  const { migrations, seeders, models, factories, ...rest } = raw
+  for (const [key, value] of Object.entries({ migrations, seeders, models, factories })) {
     if (value !== undefined && (value === null || typeof value !== 'object')) {
       throw new ConfigError(key, 'expected an object such as { directory: "…" }')
     }
@@ -56,6 +57,7 @@ export async function loadConfig(cwd: string, explicit: string | undefined, env:
     migrationsDirectory: resolve(base, migrations?.directory ?? 'database/migrations'),
     seedersDirectory: resolve(base, seeders?.directory ?? 'database/seeders'),
     modelsDirectory: resolve(base, models?.directory ?? 'src/models'),
+    factoriesDirectory: resolve(base, factories?.directory ?? 'database/factories'),
     lockTimeoutMs: migrations?.lockTimeoutMs,
     typescript: (file !== undefined && /\.m?ts$/.test(file)) || existsSync(resolve(cwd, 'tsconfig.json')),
   }

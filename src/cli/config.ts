@@ -17,6 +17,7 @@ export type QuarryConfig = (Partial<ConnectOptions> | ConnectionConfig | { conne
   migrations?: { directory?: string; lockTimeoutMs?: number }
   seeders?: { directory?: string }
   models?: { directory?: string }
+  factories?: { directory?: string }
 }
 
 /** Types a config file's export; returns it unchanged. */

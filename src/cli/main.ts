@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { QuarryError } from '../errors/index.js'
 import { CliContext } from './cli-context.js'
 import { registerMakeCommands } from './commands/make-commands.js'
+import { registerMakeFactoryCommand } from './commands/make-factory-command.js'
 import { registerMigrateCommands } from './commands/migrate-commands.js'
 import { registerSeedCommand } from './commands/seed-command.js'
 
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerMigrateCommands(program, ctx, addDatabaseOptions)
   registerSeedCommand(program, ctx, addDatabaseOptions)
   registerMakeCommands(program, ctx)
+  registerMakeFactoryCommand(program, ctx)
   for (const command of program.commands) command.exitOverride()
 
   try {
