@@ -78,7 +78,16 @@ export interface Dialect {
   readonly listTablesSql: string
   /** Where `supports.advisoryLocks`: the lock named `name`, scoped to the current database. */
   advisoryLock?(name: string): AdvisoryLockSql
+  /**
+   * Without `supports.returning`: when the server hands out auto-increment keys to a multi-row
+   * INSERT consecutively, in row order, a function reading them from the INSERT's raw result
+   * (`count` rows); `undefined` when it does not (the caller then inserts row by row).
+   */
+  consecutiveInsertKeys?(knex: Knex): Promise<InsertedKeys | undefined>
 }
+
+/** The keys a multi-row INSERT assigned, in row order, from its raw result. */
+export type InsertedKeys = (result: unknown, count: number) => unknown[]
 
 /** Reads a string property off an unknown error value. */
 export function errorField(error: unknown, key: string): string | undefined {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Connection } from '../connection/connection.js'
+import type { InsertedKeys } from '../dialects/dialect.js'
 import { QuarryError } from '../errors/index.js'
 import { listensTo } from '../events/index.js'
 import { writeAttribute } from '../model/accessors.js'
@@ -17,20 +18,28 @@ const CREATE_EVENTS = ['saving', 'creating', 'created', 'saved'] as const
 /** Statement text stays well under every server's packet limit. */
 const MAX_STATEMENT_BYTES = 4 * 1024 * 1024
 
+/** How a batch reads back database-assigned keys. */
+export interface BatchPlan {
+  /** Without `RETURNING`: the keys from the INSERT's result (consecutive auto-increment). */
+  readonly insertedKeys: InsertedKeys | undefined
+}
+
 /**
  * Whether inserting `models` in batches ends as saving each would: nothing listens for their
  * create events (no listener, no observer, or `withoutEvents`), no `touches` relation, every slug
- * given, and a database-assigned key can be read back (`INSERT … RETURNING`). Else the factory
- * saves them one by one.
+ * given, and a database-assigned key can be read back (`INSERT … RETURNING`, or keys the dialect
+ * knows to be consecutive). `undefined` when not: the factory then saves them one by one.
  */
-export function canBatch(meta: ModelMetadata, models: readonly Model[]): boolean {
-  if (models.length < 2 || listensTo(meta.ctor, CREATE_EVENTS) || writeHooks(meta).touches.length) return false
+export async function batchPlan(meta: ModelMetadata, models: readonly Model[]): Promise<BatchPlan | undefined> {
+  if (models.length < 2 || listensTo(meta.ctor, CREATE_EVENTS) || writeHooks(meta).touches.length) return undefined
   for (const slug of meta.slugs) {
-    if (models.some((m) => m.$attributes[slug.column] == null || m.$attributes[slug.column] === '')) return false
+    if (models.some((m) => m.$attributes[slug.column] == null || m.$attributes[slug.column] === '')) return undefined
   }
   const key = meta.autoIncrement
-  if (key && !ModelAdapter.connection(meta).dialect.supports.returning && models.some((m) => m.$attributes[key.column] == null)) return false
-  return true
+  const connection = ModelAdapter.connection(meta)
+  if (!key || connection.dialect.supports.returning || models.every((m) => m.$attributes[key.column] != null)) return { insertedKeys: undefined }
+  const insertedKeys = await connection.dialect.consecutiveInsertKeys?.(connection.current())
+  return insertedKeys ? { insertedKeys } : undefined
 }
 
 /** The row to insert for `model`, keys, timestamps and version filled in as `save()` does. */
@@ -60,11 +69,11 @@ interface Group {
 /**
  * Inserts models a factory made in as few statements as the database allows (rows with the same
  * columns together, each statement within the bound-parameter and size limits), reading a
- * database-assigned key back with `RETURNING`. Keys come back sorted: one statement assigns them
- * in the order of its rows. Run inside the factory's transaction. The models end as `save()`
+ * database-assigned key back with `RETURNING` (sorted: one statement assigns its keys in the
+ * order of its rows) or from the dialect's consecutive keys. Run inside the factory's transaction. The models end as `save()`
  * leaves them: persisted, key set, nothing dirty.
  */
-export async function insertBatch(meta: ModelMetadata, models: readonly Model[]): Promise<void> {
+export async function insertBatch(meta: ModelMetadata, models: readonly Model[], plan: BatchPlan): Promise<void> {
   const connection = ModelAdapter.connection(meta)
   const now = new Date()
   const groups = new Map<string, Group>()
@@ -88,9 +97,8 @@ export async function insertBatch(meta: ModelMetadata, models: readonly Model[])
     const perStatement = Math.max(1, Math.floor(connection.dialect.maxBindings / Math.max(1, group.columns.length)))
     for (let start = 0; start < group.rows.length; ) {
       const end = sliceEnd(group, start, perStatement)
-      const keys = await insertSlice(connection, meta.table, group, start, end, returning)
+      const keys = await insertSlice(connection, meta.table, group, start, end, returning, plan)
       if (returning) {
-        keys.sort(compareKeys)
         for (let i = start; i < end; i++) writeAttribute(group.models[i]!, returning, keys[i - start])
       }
       start = end
@@ -115,20 +123,22 @@ function sliceEnd(group: Group, start: number, perStatement: number): number {
   return limit
 }
 
-async function insertSlice(connection: Connection, table: string, group: Group, start: number, end: number, returning: string | undefined): Promise<unknown[]> {
+async function insertSlice(connection: Connection, table: string, group: Group, start: number, end: number, returning: string | undefined, plan: BatchPlan): Promise<unknown[]> {
   const { columns, rows } = group
   const width = columns.length
   const tuple = `(${new Array<string>(width).fill('?').join(', ')})`
   const bindings: unknown[] = [table, ...columns]
   for (let i = start; i < end; i++) for (const column of columns) bindings.push(rows[i]![column])
   let sql = `insert into ?? (${new Array<string>(width).fill('??').join(', ')}) values ${new Array<string>(end - start).fill(tuple).join(', ')}`
-  if (returning) {
+  const reading = returning !== undefined && !plan.insertedKeys
+  if (reading) {
     sql += ' returning ??'
     bindings.push(returning)
   }
   const result = await connection.current().raw(sql, bindings as Knex.RawBinding[])
   if (!returning) return []
-  const keys = connection.dialect.rawRows(result).map((r) => r[returning])
+  // RETURNING lists the rows in no promised order; one statement assigns its keys in row order.
+  const keys = reading ? connection.dialect.rawRows(result).map((r) => r[returning]).sort(compareKeys) : plan.insertedKeys!(result, end - start)
   if (keys.length !== end - start) throw new QuarryError(`${table}: the batched insert returned ${keys.length} keys for ${end - start} rows`)
   return keys
 }

@@ -1,7 +1,7 @@
 import { QuarryError } from '../errors/index.js'
 import type { Model } from '../model/model.js'
 import { ModelAdapter } from '../model/model-adapter.js'
-import { canBatch, insertBatch } from './batch-insert.js'
+import { batchPlan, insertBatch } from './batch-insert.js'
 import { preloadFaker } from './faker-loader.js'
 import { buildModels, isFactory, modelCount, type Owner, settleLinks } from './factory-build.js'
 import { checkOwnerModel, childAttributes, holdsOne } from './factory-links.js'
@@ -41,8 +41,9 @@ export async function createModels(spec: FactorySpec, overrides: Attrs | undefin
 }
 
 async function persist(spec: FactorySpec, models: readonly Model[]): Promise<void> {
-  if (!spec.afterCreating.length && canBatch(spec.meta, models)) {
-    await insertBatch(spec.meta, models)
+  const plan = spec.afterCreating.length ? undefined : await batchPlan(spec.meta, models)
+  if (plan) {
+    await insertBatch(spec.meta, models, plan)
     return
   }
   for (let i = 0; i < models.length; i++) {

@@ -174,10 +174,18 @@ forEachDialect('factories', (ctx) => {
       expect([row.email, row.name, row.active]).toEqual([member.email, member.name, member.active])
     }
     expect(await rowCount(ctx.db, 'fx_members')).toBe(61)
+
+    // Two runs at once: each model still holds the key of its own row.
+    const runs = await Promise.all([MemberFactory.count(150).create(), MemberFactory.count(150).create()])
+    const byId = new Map((await Member.query().select('id', 'email')).map((m) => [m.id, m.email]))
+    for (const member of runs.flat()) expect(byId.get(member.id)).toBe(member.email)
+    expect(byId.size).toBe(361)
   })
 
   it('batches the inserts where nothing listens and no afterCreating is set; saves one by one otherwise, events firing', async () => {
-    const returning = ctx.db.connection().dialect.supports.returning
+    // Keys come back through RETURNING, or as consecutive keys where the dialect knows them to be.
+    const dialect = ctx.db.connection().dialect
+    const returning = dialect.supports.returning || (await dialect.consecutiveInsertKeys?.(ctx.db.knex)) !== undefined
     const batched = await inserts(() => MemberFactory.count(20).create())
     expect(batched.statements).toHaveLength(returning ? 1 : 20)
 
@@ -201,7 +209,7 @@ forEachDialect('factories', (ctx) => {
     // UUID keys are made here, so they batch on every database; json columns are cast on the way.
     const team = await TeamFactory.create()
     const teamless = await inserts(() => NoteFactory.count(5).create({ notableType: 'x', notableId: '00000000-0000-7000-8000-000000000000' }))
-    expect(teamless.statements).toHaveLength(returning ? 1 : 5)
+    expect(teamless.statements).toHaveLength(1)
     const configured = await MemberFactory.count(3).create({ settings: { theme: 'dark' }, teamId: team.id })
     expect((await Member.findOrFail(configured[2]!.id)).settings).toEqual({ theme: 'dark' })
   })
