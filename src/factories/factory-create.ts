@@ -70,12 +70,19 @@ interface ManyToManyParent {
   related(name: string): { attach(ids: unknown, pivot?: unknown): Promise<void> }
 }
 
-/** `hasAttached()`: related models created (per parent) or given, attached with the pivot values. */
+/** `hasAttached()`: related models created (per parent, in one run) or given, attached with the pivot values. */
 async function attach(parents: readonly Model[], link: Extract<FactorySpec['links'][number], { method: 'hasAttached' }>): Promise<void> {
-  for (const parent of parents) {
-    const related = isFactory(link.related)
-      ? await createModels(link.related.$spec, undefined)
-      : link.related.map((model) => checkOwnerModel(link.relation, model, true, 'hasAttached'))
+  let created: Model[] | undefined
+  let perParent = 0
+  if (isFactory(link.related)) {
+    perParent = modelCount(link.related.$spec)
+    created = await createModels(link.related.$spec, undefined, parents.map(() => ({})))
+  }
+  for (let i = 0; i < parents.length; i++) {
+    const parent = parents[i]!
+    const related = created
+      ? created.slice(i * perParent, (i + 1) * perParent)
+      : (link.related as readonly Model[]).map((model) => checkOwnerModel(link.relation, model, true, 'hasAttached'))
     const pivot = typeof link.pivot === 'function' ? link.pivot(parent) : link.pivot
     await (parent as unknown as ManyToManyParent).related(link.relation.name).attach(related, pivot)
     parent.$relations[link.relation.name] = related

@@ -175,9 +175,11 @@ export class Factory<M extends Model, S extends string = never, Many extends boo
 
   private link(relation: unknown, method: LinkMethod, target: unknown) {
     const found = checkLink(this.$spec.meta, relation, method)
-    const models = Array.isArray(target) ? target : [target]
-    if (!(target instanceof Factory) && (!models.length || models.some((m) => !(m instanceof Model)))) {
-      throw new QuarryError(`${found.label}: ${method}() takes a factory or ${method === 'hasAttached' ? 'models' : 'a model'}, got ${describe(target)}`)
+    if (target instanceof Factory) return found
+    const models = method === 'hasAttached' && Array.isArray(target) ? target : [target]
+    if (method === 'has' || !models.length || models.some((m) => !(m instanceof Model))) {
+      const takes = method === 'has' ? 'a factory' : method === 'hasAttached' ? 'a factory or models' : 'a factory or a model'
+      throw new QuarryError(`${found.label}: ${method}() takes ${takes}, got ${describe(target)}`)
     }
     return found
   }
