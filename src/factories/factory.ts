@@ -2,9 +2,9 @@ import type { Faker } from '@faker-js/faker'
 import { QuarryError } from '../errors/index.js'
 import { Model } from '../model/model.js'
 import { loadFaker, seedFaker, useFaker } from './faker-loader.js'
-import { attributesAt, makeModels, modelCount } from './factory-build.js'
+import { attributesAt, isFactory, makeModels, modelCount, settleLinks } from './factory-build.js'
 import { createModels } from './factory-create.js'
-import { checkLink, type LinkMethod } from './factory-links.js'
+import { checkLink, type LinkMethod, ownerAttributes } from './factory-links.js'
 import { type AfterCallback, type Attrs, Counter, type FactorySpec, type Link } from './factory-spec.js'
 import type { FactoryAttributes, LinkRelation, OneOrMany, PivotInput, SequenceItem, StateDefinition } from './factory-types.js'
 
@@ -132,11 +132,20 @@ export class Factory<M extends Model, S extends string = never, Many extends boo
     return this.with({ afterCreating: [...this.$spec.afterCreating, this.callback(callback, 'afterCreating')] })
   }
 
-  /** The attributes the factory would give (no model made): `UserFactory.raw({ name: 'Ada' })`. */
+  /**
+   * The attributes the factory would give (no model made): `UserFactory.raw({ name: 'Ada' })`.
+   * An owner given to `for()` as a model adds its key.
+   */
   raw(overrides?: FactoryAttributes<M>): OneOrMany<FactoryAttributes<M>, Many> {
     const spec = this.$spec
+    settleLinks(spec)
+    // Owners given as saved models lend their keys; factories' owners are only made by make()/create().
+    const owned: Attrs = {}
+    for (const link of spec.links) {
+      if (link.method === 'for' && !isFactory(link.owner)) Object.assign(owned, ownerAttributes(link.relation, link.owner, spec.meta))
+    }
     const rows: Attrs[] = []
-    for (let i = 0; i < modelCount(spec); i++) rows.push(attributesAt(spec, i, overrides as Attrs | undefined))
+    for (let i = 0; i < modelCount(spec); i++) rows.push({ ...attributesAt(spec, i, overrides as Attrs | undefined), ...owned })
     return (spec.count === undefined ? rows[0] : rows) as OneOrMany<FactoryAttributes<M>, Many>
   }
 

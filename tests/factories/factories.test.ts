@@ -200,6 +200,14 @@ forEachDialect('factories', (ctx) => {
     expect(seen).toEqual(withEvents.result.flatMap((m) => [`creating ${m.email}`, `created ${m.id}`]))
     for (const off of offs.splice(0)) off()
 
+    // An observer listens too (an afterCommit one included: its handlers still run).
+    const observed: number[] = []
+    const stop = Member.observe({ afterCommit: true, created: (m: Member) => void observed.push(m.id) })
+    const withObserver = await inserts(() => MemberFactory.count(3).create())
+    stop()
+    expect(withObserver.statements).toHaveLength(3)
+    expect(observed).toEqual(withObserver.result.map((m) => m.id))
+
     // Muted events count as nobody listening.
     offs.push(Member.on('saved', () => void seen.push('saved')))
     const muted = await inserts(() => Member.withoutEvents(() => MemberFactory.count(5).create()))
@@ -269,6 +277,8 @@ forEachDialect('factories', (ctx) => {
     expect(articles[0]!.author).toBe(articles[1]!.author)
 
     const existing = await MemberFactory.create()
+    expect(ArticleFactory.for(existing, 'author').raw()).toMatchObject({ authorId: existing.id })
+    expect(PictureFactory.for(existing, 'imageable').raw()).toMatchObject({ imageableType: 'fx_members', imageableId: existing.id })
     const picture = await PictureFactory.for(existing, 'imageable').create()
     expect(picture).toMatchObject({ imageableType: 'fx_members', imageableId: existing.id })
     const teamPicture = await PictureFactory.for(TeamFactory, 'imageable').create()
