@@ -102,5 +102,8 @@ export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type Referent
 export { Seeder, runSeeder, type SeederClass } from './schema/seeder.js'
 export { defineConfig, type QuarryConfig } from './cli/config.js'
 
+// Factories
+export * from './factories/index.js'
+
 // Errors
 export * from './errors/index.js'

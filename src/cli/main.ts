@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { QuarryError } from '../errors/index.js'
 import { CliContext } from './cli-context.js'
 import { registerMakeCommands } from './commands/make-commands.js'
+import { registerMakeFactoryCommand } from './commands/make-factory-command.js'
 import { registerMigrateCommands } from './commands/migrate-commands.js'
 import { registerSeedCommand } from './commands/seed-command.js'
 import { registerInitCommand } from './commands/init-command.js'
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerWipeCommand(program, ctx, addDatabaseOptions)
   registerModelCommands(program, ctx, addDatabaseOptions)
   registerReplCommand(program, ctx, addDatabaseOptions)
+  registerMakeFactoryCommand(program, ctx)
   for (const command of program.commands) command.exitOverride()
 
   try {

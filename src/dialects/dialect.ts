@@ -117,6 +117,12 @@ export interface Dialect {
   advisoryLock?(name: string): AdvisoryLockSql
   /** Reads tables, columns, indexes and foreign keys from the database's own catalog. */
   readonly catalog: Catalog
+  /**
+   * Without `supports.returning`: when the server hands out auto-increment keys to a multi-row
+   * INSERT consecutively, in row order, a function reading them from the INSERT's raw result
+   * (`count` rows); `undefined` when it does not (the caller then inserts row by row).
+   */
+  consecutiveInsertKeys?(knex: Knex): Promise<InsertedKeys | undefined>
 }
 
 /**
@@ -226,6 +232,9 @@ export function groupBy<R extends Record<string, unknown>>(rows: R[], key: (row:
   }
   return [...groups.values()]
 }
+
+/** The keys a multi-row INSERT assigned, in row order, from its raw result. */
+export type InsertedKeys = (result: unknown, count: number) => unknown[]
 
 /** Reads a string property off an unknown error value. */
 export function errorField(error: unknown, key: string): string | undefined {

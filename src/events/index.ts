@@ -1,5 +1,5 @@
 // Model events and observers (API.md §5). Importing this installs the bus on the lifecycle seam.
-export { eventHooks, listeners } from './event-bus.js'
+export { eventHooks, listeners, listensTo } from './event-bus.js'
 export {
   MODEL_EVENTS,
   type ModelEventName,

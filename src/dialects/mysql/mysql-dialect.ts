@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { quarryClient } from '../../connection/quarry-client.js'
 import type { QuarryError } from '../../errors/index.js'
-import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
+import { type AdvisoryLockSql, type Dialect, type InsertedKeys, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { mysqlCatalog } from './mysql-catalog.js'
 import { MysqlIndexNames } from './mysql-index-names.js'
@@ -84,6 +84,24 @@ export class MysqlDialect implements Dialect {
       client: quarryClient(require('knex/lib/dialects/mysql2/index.js')),
       connection: settings,
       pool: { min: connection.pool.min, max: connection.pool.max },
+    }
+  }
+
+  /**
+   * With innodb_autoinc_lock_mode 0 or 1 (MariaDB's default), a multi-row INSERT gets
+   * consecutive keys (spaced by auto_increment_increment) from the first, which mysql2 reports
+   * as `insertId`. Mode 2 (MySQL 8's default, Galera) may interleave them: no answer then.
+   */
+  async consecutiveInsertKeys(knex: Knex): Promise<InsertedKeys | undefined> {
+    const [row] = this.rawRows(await knex.raw('select @@innodb_autoinc_lock_mode as mode, @@auto_increment_increment as step'))
+    const mode = Number(row?.mode)
+    const step = Number(row?.step)
+    if (!(mode === 0 || mode === 1) || !Number.isInteger(step) || step < 1) return undefined
+    return (result, count) => {
+      const first = (Array.isArray(result) ? (result[0] as { insertId?: unknown }) : undefined)?.insertId
+      if (typeof first === 'number') return Array.from({ length: count }, (_, i) => first + i * step)
+      const big = BigInt(String(first))
+      return Array.from({ length: count }, (_, i) => String(big + BigInt(i * step)))
     }
   }
 
