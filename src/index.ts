@@ -80,5 +80,20 @@ export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type Referent
 export { Seeder, runSeeder, type SeederClass } from './schema/seeder.js'
 export { defineConfig, type QuarryConfig } from './cli/config.js'
 
+// Serving HTTP (the framework integrations are 'quarry/fastify' and 'quarry/express')
+export { defineResource } from './http/resource.js'
+export type {
+  Resource,
+  ResourceHelpers,
+  ResourceOutput,
+  ResourceJson,
+  ResourceObject,
+  PaginatedResource,
+  PageLinks,
+  PageLinkOptions,
+  Missing,
+  ViewFunction,
+} from './http/resource-types.js'
+
 // Errors
 export * from './errors/index.js'
