@@ -101,7 +101,7 @@ export interface Resource<M extends Model, O> {
 }
 
 /** The output type of a resource: `ResourceJson<typeof UserResource>`. */
-export type ResourceJson<R> = R extends Resource<Model, infer O> ? O : never
+export type ResourceJson<R> = R extends Resource<infer _M, infer O> ? O : never
 
 /** The JSON of a model as `toJSON()` gives it. */
 type ModelJson<T> = T extends { toJSON(): infer J } ? J : never

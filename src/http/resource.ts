@@ -72,5 +72,7 @@ class ModelResource<M extends Model> {
 function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'plain object'}` : `a ${typeof value}`
+  if (typeof value !== 'object') return `a ${typeof value}`
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null ? 'a plain object' : `a ${proto.constructor?.name ?? 'object'}`
 }
