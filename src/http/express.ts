@@ -30,6 +30,12 @@ export interface QuarryExpressOptions {
 export interface QuarryMiddleware extends RequestHandler {
   /** Connects now (it otherwise connects on the first request) and resolves to the Database. */
   ready(): Promise<Database>
+  /**
+   * Closes the pools when `server` closes. Done by itself for each server that served a request;
+   * call it when the app connects at start-up (`ready()`), since a server closed before any
+   * request would otherwise leave the pools, and the process, running.
+   */
+  attach(server: Server): QuarryMiddleware
   /** Waits for the requests in flight, then closes the pools (done by itself when the server closes). */
   close(): Promise<void>
 }
@@ -54,19 +60,19 @@ export function quarryMiddleware(options: QuarryExpressOptions = {}): QuarryMidd
     (tracker ??= connect(options.config).then((db) => new RequestTracker(db, options.baseUrl)))
   const servers = new WeakSet<Server>()
   let open = 0
-  const watch = (server: Server | undefined, current: RequestTracker): void => {
+  const watch = (server: Server | undefined): void => {
     if (!server || servers.has(server)) return
     servers.add(server)
     open++
     server.once('close', () => {
-      if (--open === 0) void current.close()
+      if (--open === 0) void middleware.close()
     })
   }
 
   const middleware = ((req: Request, res: Response, next: NextFunction): void => {
     start().then((current) => {
       const server = (req.socket as { server?: Server }).server
-      watch(server, current)
+      watch(server)
       if (server) res.once('finish', () => endIfClosing(server))
       req.quarry = current.db
       current.serve(req.originalUrl, res, () => {
@@ -76,8 +82,14 @@ export function quarryMiddleware(options: QuarryExpressOptions = {}): QuarryMidd
     }, next)
   }) as QuarryMiddleware
   middleware.ready = async () => (await start()).db
+  middleware.attach = (server: Server) => {
+    watch(server)
+    return middleware
+  }
   middleware.close = async () => {
-    if (tracker) await (await tracker).close()
+    // Nothing to close when the connection never opened (its error went to the requests).
+    const current = await tracker?.catch(() => undefined)
+    await current?.close()
   }
   return middleware
 }
