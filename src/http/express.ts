@@ -56,8 +56,16 @@ export interface QuarryMiddleware extends RequestHandler {
  */
 export function quarryMiddleware(options: QuarryExpressOptions = {}): QuarryMiddleware {
   let tracker: Promise<RequestTracker> | undefined
-  const start = (): Promise<RequestTracker> =>
-    (tracker ??= connect(options.config).then((db) => new RequestTracker(db, options.baseUrl)))
+  const start = (): Promise<RequestTracker> => {
+    if (tracker) return tracker
+    const attempt = connect(options.config).then((db) => new RequestTracker(db, options.baseUrl))
+    // A failed connection is tried again by the next request (a database that was down at
+    // start-up); meanwhile each request answers with the ConnectionError.
+    attempt.catch(() => {
+      if (tracker === attempt) tracker = undefined
+    })
+    return (tracker = attempt)
+  }
   const servers = new WeakSet<Server>()
   let open = 0
   const watch = (server: Server | undefined): void => {

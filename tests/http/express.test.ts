@@ -1,7 +1,10 @@
 // The Express middleware and error handler over real HTTP: Express's own server on a loopback
 // port, called with fetch.
 import express from 'express'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -225,6 +228,38 @@ forEachDialect('express middleware: options', (ctx) => {
     }
   })
 })
+
+forEachDialect(
+  'express middleware: connecting',
+  () => {
+    it('a database that cannot be opened at the first request is tried again by the next one', async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'quarry-late-')), 'not-yet')
+      const app = express()
+      const middleware = quarryMiddleware({ config: `sqlite:${join(dir, 'app.db')}` })
+      app.use(middleware)
+      app.get('/', async (req, res) => {
+        res.json(await req.quarry.raw('select 1 as one'))
+      })
+      app.use(quarryErrorHandler({ log: false }))
+      const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+      })
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      try {
+        const down = await call(base, 'GET', '/')
+        expect(down).toMatchObject({ status: 500, body: { code: 'E_CONNECTION' } })
+        expectNoLeak(down.text, [dir])
+        mkdirSync(dir)
+        expect(await call(base, 'GET', '/')).toMatchObject({ status: 200, body: [{ one: 1 }] })
+      } finally {
+        await closeServer(server)
+        await middleware.close()
+        rmSync(dirname(dir), { recursive: true, force: true })
+      }
+    })
+  },
+  { only: ['sqlite'] },
+)
 
 forEachDialect('express middleware: shutdown', (ctx) => {
   beforeAll(() => createTables(ctx.db))
