@@ -128,6 +128,20 @@ forEachDialect('express middleware: errors, scopes, resources', (ctx) => {
     expectNoLeak(answer.text, [])
   })
 
+  it('InvalidCursorError → 400, echoing nothing of the cursor', async () => {
+    const forged = Buffer.from('{"v":[1],"s":"forged-signature"}').toString('base64url')
+    const answer = await call(served.base, 'GET', `/users-by-cursor?cursor=${forged}`)
+    expect(answer.status).toBe(400)
+    expect(answer.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'E_INVALID_CURSOR',
+      message: 'Invalid pagination cursor; start again without one',
+    })
+    expectNoLeak(answer.text, [forged, 'forged-signature'])
+    expect((await call(served.base, 'GET', '/users-by-cursor')).status).toBe(200)
+  })
+
   it('other Quarry errors → 500 with their code and a generic message, logged on the server', async () => {
     served.logged.length = 0
     const fk = await call(served.base, 'POST', '/posts', { authorId: 424242, title: 'Orphan title' })

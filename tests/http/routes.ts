@@ -56,6 +56,15 @@ export function routes(slow: { current?: SlowControl }): Route[] {
       },
     },
     {
+      // Keyset pages: the cursor comes from the client.
+      method: 'GET',
+      path: '/users-by-cursor',
+      handler: async ({ query }) => {
+        const slice = await User.query().orderBy('id').cursorPaginate(2, query.cursor ?? null)
+        return { body: { data: UserResource.collection(slice.data), next: slice.nextCursor } }
+      },
+    },
+    {
       method: 'POST',
       path: '/users',
       handler: async ({ body }) => ({ status: 201, body: UserResource.make(await User.create(body)) }),
