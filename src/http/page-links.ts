@@ -9,14 +9,16 @@ const PLACEHOLDER = 'http://quarry.invalid'
 /**
  * The links of a page: the current URL (given, or the request being served) with its page
  * parameter set to the first, last, previous and next pages. Other query parameters are kept.
- * Links are the path and query unless a `baseUrl` is known; the request's Host header is never
- * used, so a client cannot make the links point elsewhere.
+ * Links are the path and query unless a `baseUrl` is known; neither the request's Host header
+ * nor a host in its request line is used, so a client cannot make the links point elsewhere.
  */
 export function pageLinks(meta: PageMeta, options: PageLinkOptions = {}): PageLinks {
   const request = currentRequest()
   const known = options.url ?? request?.url
   const url = parse(known ?? '/')
-  const absolute = known !== undefined && /^[a-z][a-z\d+.-]*:\/\//i.test(known)
+  // Only a URL given by the code keeps its origin: a request line may name any host
+  // (`GET http://elsewhere/posts`), and links must not follow it there.
+  const absolute = options.url !== undefined && /^[a-z][a-z\d+.-]*:\/\//i.test(options.url)
   const base = (options.baseUrl ?? request?.baseUrl ?? (absolute ? url.origin : '')).replace(/\/+$/, '')
   // Without a URL or a base, the links are query strings alone, relative to wherever they are read.
   const path = known === undefined && !base ? '' : url.pathname

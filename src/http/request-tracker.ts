@@ -37,11 +37,6 @@ export class RequestTracker {
     return runInScope(() => runWithRequest({ url, baseUrl: this.baseUrl }, fn))
   }
 
-  /** Requests whose response is not finished yet. */
-  get active(): number {
-    return this.inFlight
-  }
-
   /**
    * Waits for the requests in flight to finish, then closes the pools (a statement still running
    * there, such as a transaction's last one after its response was sent, finishes first).

@@ -1,5 +1,6 @@
 // The Fastify plugin over real HTTP: Fastify's own server on a loopback port, called with fetch.
 import Fastify, { type FastifyInstance } from 'fastify'
+import { createConnection } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import quarry, { type QuarryFastifyOptions } from '../../src/http/fastify.js'
@@ -146,6 +147,14 @@ forEachDialect('fastify plugin: errors, scopes, resources', (ctx) => {
     expect(roleOf(events, 'two-after')).toBe('write')
   })
 
+  it('page links never take a host from the request (absolute-form request line, Host header)', async () => {
+    const answer = await rawRequest(base, 'GET http://evil.example/users?perPage=1 HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 200/)
+    const links = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).links as Record<string, string>
+    expect(links.first).toBe('/users?perPage=1&page=1')
+    expect(JSON.stringify(links)).not.toContain('evil')
+  })
+
   it('resources: whenLoaded, whenCounted, and paginated links from the request URL', async () => {
     const [ada] = await ctx.db.table('http_users').where('email', 'ada@example.com').select('id')
     await ctx.db.table('http_posts').insert({ author_id: ada!.id, title: 'First' })
@@ -171,6 +180,18 @@ forEachDialect('fastify plugin: errors, scopes, resources', (ctx) => {
     expect(Object.keys(data[0]!).sort()).toEqual(['email', 'id', 'name'])
   })
 })
+
+/** A request sent as raw bytes, for request lines fetch() would not send. */
+function rawRequest(base: string, head: string): Promise<string> {
+  const { port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => socket.end(head))
+    let text = ''
+    socket.on('data', (chunk) => (text += chunk.toString()))
+    socket.on('end', () => resolve(text))
+    socket.on('error', reject)
+  })
+}
 
 forEachDialect('fastify plugin: options', (ctx) => {
   beforeAll(() => createTables(ctx.db))
