@@ -105,5 +105,20 @@ export { defineConfig, type QuarryConfig } from './cli/config.js'
 // Factories
 export * from './factories/index.js'
 
+// Serving HTTP (the framework integrations are 'quarry/fastify' and 'quarry/express')
+export { defineResource } from './http/resource.js'
+export type {
+  Resource,
+  ResourceHelpers,
+  ResourceOutput,
+  ResourceJson,
+  ResourceObject,
+  PaginatedResource,
+  PageLinks,
+  PageLinkOptions,
+  Missing,
+  ViewFunction,
+} from './http/resource-types.js'
+
 // Errors
 export * from './errors/index.js'
