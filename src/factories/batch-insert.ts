@@ -107,7 +107,7 @@ export async function insertBatch(meta: ModelMetadata, models: readonly Model[],
   for (const model of models) {
     model.$isPersisted = true
     model.$isDeleted = false
-    model.$original = model.$attributes
+    model.$originalAttributes = model.$attributes
     model.$changes = Object.keys(model.$attributes)
     if (meta.byContent.length) snapshotContent(model, meta)
   }

@@ -2,6 +2,7 @@ import type { Model } from '../model/model.js'
 import type { ModelLike, RelationName } from '../model/types.js'
 import type { PageMeta } from '../query/paginators.js'
 import type { RelatedModel } from '../relations/relation-types.js'
+import type { ModelJSON } from '../model/json-types.js'
 
 declare const missingBrand: unique symbol
 declare const resourceModel: unique symbol
@@ -30,7 +31,9 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {}
 type OutputValue<V> = V extends Date | ModelLike | readonly unknown[] | ((...args: never[]) => unknown)
   ? V
   : V extends object
-    ? ResourceOutput<V>
+    ? [MaybeMissingKeys<V>] extends [never]
+      ? V
+      : ResourceOutput<V>
     : V
 
 /**
@@ -104,7 +107,7 @@ export interface Resource<M extends Model, O> {
 export type ResourceJson<R> = R extends Resource<infer _M, infer O> ? O : never
 
 /** The JSON of a model as `toJSON()` gives it. */
-type ModelJson<T> = T extends { toJSON(): infer J } ? J : never
+type ModelJson<T> = ModelJSON<T>
 
 /** A loaded relation's value as JSON: an array for to-many relations, else one value or null. */
 type LoadedJson<V, Item> = NonNullable<V> extends readonly unknown[] ? Item[] : Item | null

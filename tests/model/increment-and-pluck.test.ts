@@ -31,14 +31,14 @@ forEachDialect('pluck with a key, increment with extra columns', (ctx) => {
   it('pluck(value, key) is an object keyed by the key column; pluck(value) stays an array', async () => {
     const ids = Object.fromEntries((await User.query().select('id', 'email')).map((u) => [u.email, u.id]))
     const byId = await User.query().orderBy('id').pluck('email', 'id')
-    expectTypeOf(byId).toEqualTypeOf<Record<string, unknown>>()
+    expectTypeOf(byId).toEqualTypeOf<Record<string, string>>()
     expect(byId).toEqual({ [ids['ann@x.io']!]: 'ann@x.io', [ids['bob@x.io']!]: 'bob@x.io', [ids['cy@x.io']!]: 'cy@x.io' })
     expect(await User.query().where('active', true).pluck('age', 'email')).toEqual({ 'ann@x.io': 25, 'cy@x.io': 67 })
     // Property names map to columns; a later row wins a repeated key; null values are kept.
     expect(await User.query().orderBy('age').pluck('name', 'active')).toEqual({ [String(await activeKey(true))]: null, [String(await activeKey(false))]: 'Bob' })
     expect(await User.query().where('age', '>', 100).pluck('email', 'id')).toEqual({})
     const list = await User.query().orderBy('age').pluck('email')
-    expectTypeOf(list).toEqualTypeOf<unknown[]>()
+    expectTypeOf(list).toEqualTypeOf<string[]>()
     expect(list).toEqual(['ann@x.io', 'bob@x.io', 'cy@x.io'])
   })
 

@@ -7,6 +7,7 @@ import {
   column,
   defineResource,
   type HasMany,
+  type RelationJSON,
   hasMany,
   Model,
   type Page,
@@ -72,7 +73,7 @@ const PostWithAuthor = defineResource((p: Post, r) => ({
   raw: r.whenLoaded('author'),
 }))
 expectTypeOf(PostWithAuthor.make(post).author).toEqualTypeOf<{ id: number } | null | undefined>()
-expectTypeOf(PostWithAuthor.make(post).raw).toEqualTypeOf<ReturnType<User['toJSON']> | null | undefined>()
+expectTypeOf(PostWithAuthor.make(post).raw).toEqualTypeOf<RelationJSON<Post['author']> | undefined>()
 
 // Only the model's relation names.
 defineResource((u: User, r) => ({

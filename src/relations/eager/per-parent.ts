@@ -86,11 +86,11 @@ export function dropRowNumbers(models: readonly Model[]): void {
     const copy = rowCopier(Object.keys(first.$attributes).filter((key) => key !== ROW_NUMBER))
     for (const model of models) {
       const row = model.$attributes
-      const original = model.$original
+      const original = model.$originalAttributes
       // A `retrieved` hook that wrote an attribute has parted the two already.
       const trimmed = ROW_NUMBER in row ? copy(row) : row
-      if (original === row) model.$original = trimmed
-      else if (original && ROW_NUMBER in original) model.$original = rowCopier(Object.keys(original).filter((key) => key !== ROW_NUMBER))(original)
+      if (original === row) model.$originalAttributes = trimmed
+      else if (original && ROW_NUMBER in original) model.$originalAttributes = rowCopier(Object.keys(original).filter((key) => key !== ROW_NUMBER))(original)
       model.$attributes = trimmed
     }
     return
