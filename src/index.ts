@@ -89,6 +89,7 @@ export type {
   ResourceJson,
   ResourceObject,
   PaginatedResource,
+  CursorPaginatedResource,
   PageLinks,
   PageLinkOptions,
   Missing,
