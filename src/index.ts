@@ -114,6 +114,7 @@ export type {
   ResourceJson,
   ResourceObject,
   PaginatedResource,
+  CursorPaginatedResource,
   PageLinks,
   PageLinkOptions,
   Missing,

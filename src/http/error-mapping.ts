@@ -1,5 +1,6 @@
 import { QuarryError } from '../errors/index.js'
-import { metadataForTable } from '../model/model-metadata.js'
+import { type Model, modelMetadata } from '../model/model.js'
+import { type ModelMetadata, metadataForTable } from '../model/model-metadata.js'
 
 /** The JSON body of an error answer. It never carries SQL, bound values or a stack trace. */
 export interface HttpErrorBody {
@@ -25,6 +26,7 @@ interface ErrorFields {
   model?: string
   table?: string
   columns?: string[]
+  constraint?: string
   keys?: string[]
   column?: string
 }
@@ -36,7 +38,8 @@ interface ErrorFields {
 const ANSWERS: Record<string, (error: ErrorFields) => { status: number; message: string; fields?: string[] }> = {
   E_MODEL_NOT_FOUND: (e) => ({ status: 404, message: `${e.model ?? 'Record'} not found` }),
   E_UNIQUE_VIOLATION: (e) => {
-    const fields = jsonNames(e.table, e.columns)
+    const found = e.columns ? { table: e.table, columns: e.columns } : fromIndexName(e.table, e.constraint)
+    const fields = jsonNames(found?.table, found?.columns)
     return {
       status: 409,
       message: fields.length ? `Already taken: ${fields.join(', ')}` : 'A record with the same unique value already exists',
@@ -83,9 +86,54 @@ export function httpErrorFor(error: unknown): HttpErrorAnswer | undefined {
 /** Column names as the model serialises them (`email_address` → `emailAddress`) where a model is known. */
 function jsonNames(table: string | undefined, columns: readonly string[] | undefined): string[] {
   if (!columns) return []
-  const meta = table === undefined ? undefined : metadataForTable(table)
+  const meta = table === undefined ? undefined : modelFor(table)
   return columns.map((name) => {
     const column = meta?.byColumn.get(name)
     return column ? (column.serializedKey ?? column.property) : name
   })
+}
+
+/**
+ * Where the driver named only the index (MariaDB names the key, neither its table nor its
+ * columns), the columns as the default index name spells them: `<table>_<col>[_<col>…]_unique`,
+ * as the schema builder names a `unique()` index. The table is the longest prefix that is a
+ * model's table; the rest is matched against that model's columns. Anything else gives none.
+ */
+function fromIndexName(table: string | undefined, constraint: string | undefined): { table: string; columns: string[] } | undefined {
+  if (!constraint?.endsWith('_unique')) return undefined
+  const name = constraint.slice(0, -'_unique'.length)
+  const tables = table !== undefined ? [table] : prefixes(name)
+  for (const candidate of tables) {
+    const meta = modelFor(candidate)
+    if (!meta || !name.startsWith(`${candidate}_`)) continue
+    const known = [...meta.byColumn.keys()].sort((a, b) => b.length - a.length)
+    const columns = splitColumns(name.slice(candidate.length + 1), known)
+    if (columns?.length) return { table: candidate, columns }
+  }
+  return undefined
+}
+
+/** `a_b_c` → `['a_b', 'a']`: the names before each underscore, longest first. */
+function prefixes(name: string): string[] {
+  const out: string[] = []
+  for (let i = name.lastIndexOf('_'); i > 0; i = name.lastIndexOf('_', i - 1)) out.push(name.slice(0, i))
+  return out
+}
+
+/** `author_id_slug` over the columns `author_id`, `slug` → `['author_id', 'slug']`. */
+function splitColumns(rest: string, known: readonly string[]): string[] | undefined {
+  if (rest === '') return []
+  for (const column of known) {
+    if (rest === column || rest.startsWith(`${column}_`)) {
+      const tail = splitColumns(rest.slice(column.length + 1), known)
+      if (tail) return [column, ...tail]
+    }
+  }
+  return undefined
+}
+
+/** The finalised metadata of the model on `table`, if one is declared. */
+function modelFor(table: string): ModelMetadata | undefined {
+  const meta = metadataForTable(table)
+  return meta && modelMetadata(meta.ctor as unknown as typeof Model)
 }

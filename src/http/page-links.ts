@@ -13,6 +13,29 @@ const PLACEHOLDER = 'http://quarry.invalid'
  * nor a host in its request line is used, so a client cannot make the links point elsewhere.
  */
 export function pageLinks(meta: PageMeta, options: PageLinkOptions = {}): PageLinks {
+  const to = linkTo(options, options.pageParam ?? 'page')
+  return {
+    first: to(meta.firstPage),
+    last: to(meta.lastPage),
+    prev: meta.currentPage > meta.firstPage ? to(Math.min(meta.currentPage - 1, meta.lastPage)) : null,
+    next: meta.currentPage < meta.lastPage ? to(meta.currentPage + 1) : null,
+  }
+}
+
+/** The links of a `cursorPaginate()` slice: the current URL with its cursor parameter set. */
+export function cursorLinks(
+  slice: { nextCursor: string | null; prevCursor: string | null },
+  options: PageLinkOptions = {},
+): { next: string | null; prev: string | null } {
+  const to = linkTo(options, options.cursorParam ?? 'cursor')
+  return {
+    next: slice.nextCursor === null ? null : to(slice.nextCursor),
+    prev: slice.prevCursor === null ? null : to(slice.prevCursor),
+  }
+}
+
+/** A function from a parameter value to the current URL with `param` set to it. */
+function linkTo(options: PageLinkOptions, param: string): (value: string | number) => string {
   const request = currentRequest()
   const known = options.url ?? request?.url
   const url = parse(known ?? '/')
@@ -22,16 +45,9 @@ export function pageLinks(meta: PageMeta, options: PageLinkOptions = {}): PageLi
   const base = (options.baseUrl ?? request?.baseUrl ?? (absolute ? url.origin : '')).replace(/\/+$/, '')
   // Without a URL or a base, the links are query strings alone, relative to wherever they are read.
   const path = known === undefined && !base ? '' : url.pathname
-  const param = options.pageParam ?? 'page'
-  const to = (page: number): string => {
-    url.searchParams.set(param, String(page))
+  return (value) => {
+    url.searchParams.set(param, String(value))
     return `${base}${path}${url.search}`
-  }
-  return {
-    first: to(meta.firstPage),
-    last: to(meta.lastPage),
-    prev: meta.currentPage > meta.firstPage ? to(Math.min(meta.currentPage - 1, meta.lastPage)) : null,
-    next: meta.currentPage < meta.lastPage ? to(meta.currentPage + 1) : null,
   }
 }
 

@@ -65,6 +65,13 @@ export interface PaginatedResource<O> {
   links: PageLinks
 }
 
+/** `Resource.cursorPaginated(slice)`: one slice of `cursorPaginate()` with its cursors and links. */
+export interface CursorPaginatedResource<O> {
+  data: O[]
+  meta: { nextCursor: string | null; prevCursor: string | null }
+  links: { next: string | null; prev: string | null }
+}
+
 /** Where a paginated response's links point. */
 export interface PageLinkOptions {
   /**
@@ -79,6 +86,8 @@ export interface PageLinkOptions {
   baseUrl?: string
   /** The query parameter holding the page number (default `'page'`). */
   pageParam?: string
+  /** For `cursorPaginated`: the query parameter holding the cursor (default `'cursor'`). */
+  cursorParam?: string
 }
 
 /**
@@ -101,6 +110,11 @@ export interface Resource<M extends Model, O> {
   collection(models: Iterable<M>): O[]
   /** One page of `paginate()` as `{ data, meta, links: { first, last, prev, next } }`. */
   paginated(page: { data: readonly M[]; meta: PageMeta }, options?: PageLinkOptions): PaginatedResource<O>
+  /** One slice of `cursorPaginate()` as `{ data, meta: { nextCursor, prevCursor }, links: { next, prev } }`. */
+  cursorPaginated(
+    slice: { data: readonly M[]; nextCursor: string | null; prevCursor: string | null },
+    options?: PageLinkOptions,
+  ): CursorPaginatedResource<O>
 }
 
 /** The output type of a resource: `ResourceJson<typeof UserResource>`. */

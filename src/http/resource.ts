@@ -1,9 +1,10 @@
 import { QuarryError } from '../errors/index.js'
 import type { Model } from '../model/model.js'
 import type { PageMeta } from '../query/paginators.js'
-import { pageLinks } from './page-links.js'
+import { cursorLinks, pageLinks } from './page-links.js'
 import { helpersFor, withoutMissing } from './resource-helpers.js'
 import type {
+  CursorPaginatedResource,
   PageLinkOptions,
   PaginatedResource,
   Resource,
@@ -25,6 +26,7 @@ import type {
  * }))
  * UserResource.make(user)          // { id: 1, posts?: { id, title }[], postsCount?: number }
  * UserResource.paginated(page)     // { data, meta, links }
+ * UserResource.cursorPaginated(await User.query().orderBy('id').cursorPaginate(20, cursor))
  * ```
  *
  * Annotating the parameter (`(post: Post) => …`) lets TypeScript infer both the model and the
@@ -66,6 +68,17 @@ class ModelResource<M extends Model> {
       throw new QuarryError('Resource.paginated() takes what paginate() returned: { data, meta }')
     }
     return { data: this.collection(page.data), meta: { ...page.meta }, links: pageLinks(page.meta, options) }
+  }
+
+  cursorPaginated(
+    slice: { data: readonly M[]; nextCursor: string | null; prevCursor: string | null },
+    options?: PageLinkOptions,
+  ): CursorPaginatedResource<ResourceObject | null> {
+    if (!slice || !Array.isArray(slice.data) || slice.nextCursor === undefined || slice.prevCursor === undefined) {
+      throw new QuarryError('Resource.cursorPaginated() takes what cursorPaginate() returned: { data, nextCursor, prevCursor }')
+    }
+    const { nextCursor, prevCursor } = slice
+    return { data: this.collection(slice.data), meta: { nextCursor, prevCursor }, links: cursorLinks(slice, options) }
   }
 }
 

@@ -152,7 +152,7 @@ forEachDialect(
       } finally {
         rmSync(cwd, { recursive: true, force: true })
       }
-    }, 60_000)
+    }, 90_000)
   },
   { only: ['sqlite', 'postgres'] },
 )

@@ -185,7 +185,8 @@ forEachDialect('fastify plugin: errors, scopes, resources', (ctx) => {
 function rawRequest(base: string, head: string): Promise<string> {
   const { port } = new URL(base)
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => socket.end(head))
+    // Written, not ended: the server would drop a half-closed request. `Connection: close` ends it.
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => socket.write(head))
     let text = ''
     socket.on('data', (chunk) => (text += chunk.toString()))
     socket.on('end', () => resolve(text))

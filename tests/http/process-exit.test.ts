@@ -67,7 +67,7 @@ forEachDialect(
         } finally {
           clearTimeout(timer)
         }
-      }, 60_000)
+      }, 90_000)
     }
   },
   { only: ['sqlite', 'postgres'] },
@@ -89,7 +89,7 @@ forEachDialect(
         } finally {
           clearTimeout(timer)
         }
-      }, 60_000)
+      }, 90_000)
     }
   },
   { only: ['sqlite'] },

@@ -109,6 +109,20 @@ forEachDialect('resources', (ctx) => {
     expect(UserResource.paginated(second).links).toEqual({ first: '?page=1', last: '?page=2', prev: '?page=1', next: null })
   })
 
+  it('cursorPaginated(): data, the cursors, and links with the cursor parameter set', async () => {
+    const first = await User.query().orderBy('id').cursorPaginate(1, null)
+    const out = UserResource.cursorPaginated(first, { url: '/users?perPage=1' })
+    expect(out.data).toEqual([{ id: ada.id, email: 'ada@example.com', name: 'Ada' }])
+    expect(out.meta).toEqual({ nextCursor: first.nextCursor, prevCursor: null })
+    expect(out.links).toEqual({ next: `/users?perPage=1&cursor=${first.nextCursor}`, prev: null })
+    // Following the link's cursor gives the next slice.
+    const cursor = new URL(out.links.next!, 'http://x.test').searchParams.get('cursor')
+    const second = await User.query().orderBy('id').cursorPaginate(1, cursor)
+    expect(UserResource.cursorPaginated(second, { cursorParam: 'after' }).data).toEqual([{ id: bob.id, email: 'bob@example.com', name: 'Bob' }])
+    expect(UserResource.cursorPaginated(second, { cursorParam: 'after' }).links.prev).toBe(`?after=${second.prevCursor}`)
+    expect(() => UserResource.cursorPaginated({ data: [] } as never)).toThrow(/cursorPaginated\(\) takes what cursorPaginate\(\) returned/)
+  })
+
   it('bad input is a QuarryError naming what was wrong', async () => {
     expect(() => UserResource.make({ id: 1 } as unknown as User)).toThrow(/make\(\) takes a model instance, not a plain object/)
     expect(() => UserResource.collection(5 as unknown as User[])).toThrow(/collection\(\) takes an array of models/)

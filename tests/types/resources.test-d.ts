@@ -5,6 +5,7 @@ import {
   type BelongsTo,
   belongsTo,
   column,
+  type CursorPage,
   defineResource,
   type HasMany,
   type RelationJSON,
@@ -66,6 +67,13 @@ const paginated = UserResource.paginated(page)
 expectTypeOf(paginated.data).toEqualTypeOf<Array<ResourceJson<typeof UserResource>>>()
 expectTypeOf(paginated.meta).toEqualTypeOf<PageMeta>()
 expectTypeOf(paginated.links).toEqualTypeOf<PageLinks>()
+
+declare const slice: CursorPage<User>
+const cursorPaginated = UserResource.cursorPaginated(slice)
+expectTypeOf(cursorPaginated.data).toEqualTypeOf<Array<ResourceJson<typeof UserResource>>>()
+expectTypeOf(cursorPaginated.links.next).toEqualTypeOf<string | null>()
+// @ts-expect-error a page of posts is not a page of users
+UserResource.cursorPaginated({} as CursorPage<Post>)
 
 // A to-one relation gives one value or null; without a resource, the model's toJSON().
 const PostWithAuthor = defineResource((p: Post, r) => ({
