@@ -38,8 +38,8 @@ interface ErrorFields {
 const ANSWERS: Record<string, (error: ErrorFields) => { status: number; message: string; fields?: string[] }> = {
   E_MODEL_NOT_FOUND: (e) => ({ status: 404, message: `${e.model ?? 'Record'} not found` }),
   E_UNIQUE_VIOLATION: (e) => {
-    const found = e.columns ? { table: e.table, columns: e.columns } : fromIndexName(e.table, e.constraint)
-    const fields = jsonNames(found?.table, found?.columns)
+    // Every dialect names the table and columns (MariaDB's index names are resolved to them).
+    const fields = jsonNames(e.table, e.columns)
     return {
       status: 409,
       message: fields.length ? `Already taken: ${fields.join(', ')}` : 'A record with the same unique value already exists',
@@ -91,45 +91,6 @@ function jsonNames(table: string | undefined, columns: readonly string[] | undef
     const column = meta?.byColumn.get(name)
     return column ? (column.serializedKey ?? column.property) : name
   })
-}
-
-/**
- * Where the driver named only the index (MariaDB names the key, neither its table nor its
- * columns), the columns as the default index name spells them: `<table>_<col>[_<col>…]_unique`,
- * as the schema builder names a `unique()` index. The table is the longest prefix that is a
- * model's table; the rest is matched against that model's columns. Anything else gives none.
- */
-function fromIndexName(table: string | undefined, constraint: string | undefined): { table: string; columns: string[] } | undefined {
-  if (!constraint?.endsWith('_unique')) return undefined
-  const name = constraint.slice(0, -'_unique'.length)
-  const tables = table !== undefined ? [table] : prefixes(name)
-  for (const candidate of tables) {
-    const meta = modelFor(candidate)
-    if (!meta || !name.startsWith(`${candidate}_`)) continue
-    const known = [...meta.byColumn.keys()].sort((a, b) => b.length - a.length)
-    const columns = splitColumns(name.slice(candidate.length + 1), known)
-    if (columns?.length) return { table: candidate, columns }
-  }
-  return undefined
-}
-
-/** `a_b_c` → `['a_b', 'a']`: the names before each underscore, longest first. */
-function prefixes(name: string): string[] {
-  const out: string[] = []
-  for (let i = name.lastIndexOf('_'); i > 0; i = name.lastIndexOf('_', i - 1)) out.push(name.slice(0, i))
-  return out
-}
-
-/** `author_id_slug` over the columns `author_id`, `slug` → `['author_id', 'slug']`. */
-function splitColumns(rest: string, known: readonly string[]): string[] | undefined {
-  if (rest === '') return []
-  for (const column of known) {
-    if (rest === column || rest.startsWith(`${column}_`)) {
-      const tail = splitColumns(rest.slice(column.length + 1), known)
-      if (tail) return [column, ...tail]
-    }
-  }
-  return undefined
 }
 
 /** The finalised metadata of the model on `table`, if one is declared. */
