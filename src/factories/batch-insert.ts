@@ -38,8 +38,21 @@ export async function batchPlan(meta: ModelMetadata, models: readonly Model[]): 
   const key = meta.autoIncrement
   const connection = ModelAdapter.connection(meta)
   if (!key || connection.dialect.supports.returning || models.every((m) => m.$attributes[key.column] != null)) return { insertedKeys: undefined }
-  const insertedKeys = await connection.dialect.consecutiveInsertKeys?.(connection.current())
+  const insertedKeys = await consecutiveKeys(connection)
   return insertedKeys ? { insertedKeys } : undefined
+}
+
+/** The dialect's answer, asked once per connection (it reads server settings that stay put). */
+const askedKeys = new WeakMap<Connection, Promise<InsertedKeys | undefined>>()
+
+function consecutiveKeys(connection: Connection): Promise<InsertedKeys | undefined> {
+  let answer = askedKeys.get(connection)
+  if (!answer) {
+    answer = connection.dialect.consecutiveInsertKeys?.(connection.current()) ?? Promise.resolve(undefined)
+    askedKeys.set(connection, answer)
+    answer.catch(() => askedKeys.delete(connection))
+  }
+  return answer
 }
 
 /** The row to insert for `model`, keys, timestamps and version filled in as `save()` does. */
