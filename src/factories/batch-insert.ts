@@ -5,6 +5,7 @@ import { QuarryError } from '../errors/index.js'
 import { listensTo } from '../events/index.js'
 import { writeAttribute } from '../model/accessors.js'
 import { snapshotContent } from '../model/hydrate.js'
+import { writeReadBack } from '../model/persistence.js'
 import type { Model } from '../model/model.js'
 import { ModelAdapter } from '../model/model-adapter.js'
 import type { ModelMetadata } from '../model/model-metadata.js'
@@ -117,12 +118,36 @@ export async function insertBatch(meta: ModelMetadata, models: readonly Model[],
       start = end
     }
   }
+  await readBackUnset(connection, meta, models)
   for (const model of models) {
     model.$isPersisted = true
     model.$isDeleted = false
     model.$originalAttributes = model.$attributes
     model.$changes = Object.keys(model.$attributes)
     if (meta.byContent.length) snapshotContent(model, meta)
+  }
+}
+
+/**
+ * Declared columns the batch did not write (database defaults) read back as `create()` reads
+ * them, so a created model never reads `undefined`: one select per chunk of keys, only when some
+ * column was left unset. Without a single-column key they read `null`.
+ */
+async function readBackUnset(connection: Connection, meta: ModelMetadata, models: readonly Model[]): Promise<void> {
+  const unset = meta.columns.map((c) => c.column).filter((column) => models.some((m) => m.$attributes[column] === undefined))
+  if (!unset.length) return
+  const key = meta.primaryKey.length === 1 ? meta.primaryKey[0]!.column : undefined
+  const perQuery = Math.max(1, connection.dialect.maxBindings - 1)
+  for (let start = 0; start < models.length; start += perQuery) {
+    const chunk = models.slice(start, start + perQuery)
+    const rows: Row[] = key
+      ? await connection.current()(meta.table).select([key, ...unset]).whereIn(key, chunk.map((m) => m.$attributes[key] as Knex.Value))
+      : []
+    const byKey = new Map(rows.map((row) => [String(row[key!]), row]))
+    for (const model of chunk) {
+      const stored = key ? (byKey.get(String(model.$attributes[key])) ?? {}) : {}
+      writeReadBack(model, meta, connection.dialect.dates, unset.filter((column) => model.$attributes[column] === undefined), stored)
+    }
   }
 }
 

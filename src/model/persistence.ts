@@ -1,4 +1,5 @@
 import { ModelNotFoundError, QuarryError, StaleModelError, UniqueViolationError } from '../errors/index.js'
+import type { DateStorage } from '../dialects/date-storage.js'
 import { unknownColumn } from './column-resolver.js'
 import type { Row } from '../query/query-target.js'
 import { cascading } from '../relations/cascades.js'
@@ -97,13 +98,22 @@ async function insertRow(model: Model, meta: ModelMetadata): Promise<void> {
   }
   const connection = ModelAdapter.connection(meta)
   const inserted = await connection.dialect.insertRow(connection.current(), meta.table, row, columns, key)
+  writeReadBack(model, meta, connection.dialect.dates, columns, inserted.row, key)
+}
+
+/**
+ * Writes what the database stored for `columns` onto a model it just inserted, read as a query
+ * reads them (the dialect's date forms included); a column it did not report reads `null`.
+ */
+export function writeReadBack(model: Model, meta: ModelMetadata, dates: DateStorage, columns: readonly string[], stored: Row, key?: string): void {
+  const casts = meta.readCastsOn(dates)
   for (const column of columns) {
-    const value = inserted.row[column]
+    const value = stored[column]
     if (value === undefined || value === null) {
       writeAttribute(model, column, column === key ? value : null)
       continue
     }
-    const cast = column === key ? undefined : meta.byColumn.get(column)!.effectiveCast
+    const cast = column === key ? undefined : casts.find((c) => c.column === column)
     writeAttribute(model, column, cast ? cast.get(value) : value)
   }
 }
