@@ -38,6 +38,13 @@ export class ModelTarget<M extends Model> implements QueryTarget<M> {
     return hydrate<M>(this.meta, rows, extras, this.connection().dialect.dates)
   }
 
+  reader(column: string): ((value: unknown) => unknown) | undefined {
+    const dot = column.lastIndexOf('.')
+    if (dot >= 0 && column.slice(0, dot) !== this.table) return undefined
+    const name = dot >= 0 ? column.slice(dot + 1) : column
+    return this.meta.readCastsOn(this.connection().dialect.dates).find((cast) => cast.column === name)?.get
+  }
+
   bindDate(column: string, date: Date): unknown {
     const dot = column.lastIndexOf('.')
     if (dot >= 0 && column.slice(0, dot) !== this.table) return date

@@ -346,7 +346,8 @@ export abstract class QueryBuilder<T, C extends string, V = {}> extends WhereBui
   async pluck(column: C, key?: C): Promise<unknown[] | Record<string, unknown>> {
     const name = this.column(column)
     const keyName = key === undefined ? undefined : this.column(key)
-    return pluckRows(this.prepared().compile(this.knex(), { orders: true, paging: true, select: false }), name, keyName)
+    const builder = this.prepared().compile(this.knex(), { orders: true, paging: true, select: false })
+    return pluckRows(builder, name, keyName, this.target.reader?.(name))
   }
 
   /** The number of rows (non-null values of `column`) the query matches. */

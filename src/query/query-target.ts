@@ -54,6 +54,11 @@ export interface QueryTarget<T> {
   valueOf(item: T, column: string): unknown
   /** A `Date` compared with `column` (as resolved), as it should be bound; the `Date` itself when absent. */
   bindDate?(column: string, date: Date): unknown
+  /**
+   * How a value of `column` (as resolved) read on its own, as `pluck()` reads it, becomes what a
+   * result holds (the model's cast); undefined when it is used as the driver returns it.
+   */
+  reader?(column: string): ((value: unknown) => unknown) | undefined
 }
 
 /** The knex builder a query compiles into. */

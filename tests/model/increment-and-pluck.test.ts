@@ -42,6 +42,19 @@ forEachDialect('pluck with a key, increment with extra columns', (ctx) => {
     expect(list).toEqual(['ann@x.io', 'bob@x.io', 'cy@x.io'])
   })
 
+  it('pluck() reads values as the model holds them: booleans, JSON and dates through their casts', async () => {
+    const when = new Date('2026-01-02T10:00:00.123Z')
+    await User.query().where('email', 'ann@x.io').update({ settings: { theme: 'dark' }, lastLoginAt: when })
+    const active = await User.query().orderBy('age').pluck('active')
+    expectTypeOf(active).toEqualTypeOf<boolean[]>()
+    expect(active).toEqual([true, false, true])
+    expect(await User.query().orderBy('age').pluck('settings')).toEqual([{ theme: 'dark' }, null, null])
+    const logins = await User.query().orderBy('age').pluck('lastLoginAt', 'email')
+    expect(logins['ann@x.io']).toBeInstanceOf(Date)
+    expect((logins['ann@x.io'] as Date).getTime()).toBe(when.getTime())
+    expect(logins['bob@x.io']).toBeNull()
+  })
+
   /** How the database returns a boolean column (1/0, or true/false). */
   async function activeKey(value: boolean): Promise<unknown> {
     const [row] = await ctx.db.table('users').where('active', value).select('active').limit(1)
