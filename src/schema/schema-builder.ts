@@ -180,7 +180,8 @@ export class SchemaBuilder {
     const bindings = query.bindings ?? []
     if (query.statementsProducer) {
       const produced = await this.produce(query.statementsProducer)
-      for (const sql of [...produced.pre, ...produced.sql, ...produced.post]) sink.push({ sql, bindings })
+      // The rebuild statements are complete SQL: the query's bindings are not theirs.
+      for (const sql of [...produced.pre, ...produced.sql, ...produced.post]) sink.push({ sql, bindings: [] })
       return
     }
     sink.push({ sql: query.sql, bindings })
