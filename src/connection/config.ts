@@ -2,6 +2,9 @@ import { inspect } from 'node:util'
 import { ConfigError } from '../errors/index.js'
 import type { DriverName } from '../dialects/dialect.js'
 import { dialectFor } from '../dialects/registry.js'
+import { type ConnectInput, withoutToolingKeys } from './config-file.js'
+
+export type { ConfigFile, ConnectInput } from './config-file.js'
 
 export type { DriverName }
 
@@ -66,20 +69,6 @@ export interface ConnectOptions {
   default?: string
   connections: Record<string, ConnectionConfig | string>
 }
-
-/**
- * Keys of `quarry.config.ts` that the CLI and the tooling read. `connect()` takes the whole file's
- * export, so the app and the CLI share one config, and ignores these.
- */
-export const TOOLING_KEYS = ['migrations', 'seeders', 'factories', 'models'] as const
-
-/** What `quarry.config.ts` exports, as `connect()` sees it (see `defineConfig`). */
-export type ConfigFile = (Partial<ConnectOptions> | ConnectionConfig | { connection?: string }) & {
-  [K in (typeof TOOLING_KEYS)[number]]?: object
-}
-
-/** Everything `connect()` takes: a URL, one connection, several, or a config file's export. */
-export type ConnectInput = string | ConnectOptions | ConnectionConfig | ConfigFile
 
 /** A node after validation: exactly what a dialect needs to open it. */
 export interface ResolvedNode extends NodeConfig {
@@ -157,26 +146,6 @@ export function resolveConfig(given: ConnectInput | undefined): ResolvedConfig {
     throw new ConfigError('default', `"${defaultName}" is not one of the connections (${names.join(', ')})`)
   }
   return { default: defaultName, connections }
-}
-
-/**
- * A config file's export as a connection config: the tooling's keys dropped, `{ connection: url }`
- * read as that URL, and nothing left meaning "the default" (as the CLI reads the same file).
- */
-function withoutToolingKeys(input: ConnectInput | undefined): string | ConnectOptions | ConnectionConfig | undefined {
-  if (!isPlainObject(input) || (!TOOLING_KEYS.some((key) => key in (input as object)) && !('connection' in (input as object)))) {
-    return input as string | ConnectOptions | ConnectionConfig | undefined
-  }
-  const rest: Record<string, unknown> = { ...(input as object) }
-  for (const key of TOOLING_KEYS) delete rest[key]
-  if ('connection' in rest) {
-    if (typeof rest.connection !== 'string') throw new ConfigError('connection', 'expected a URL string')
-    if (Object.keys(rest).length > 1) {
-      throw new ConfigError('connection', 'give either connection (a URL) or the connection options, not both')
-    }
-    return rest.connection
-  }
-  return Object.keys(rest).length ? (rest as unknown as ConnectOptions | ConnectionConfig) : undefined
 }
 
 function resolveConnection(name: string, input: ConnectionConfig | string, path: string): ResolvedConnection {

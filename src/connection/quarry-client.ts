@@ -196,6 +196,7 @@ export function quarryClient(Base: ClientClass): ClientClass {
         if (hooks.events.active) this.report(query, started)
         return result
       } catch (error) {
+        if (this.transacting && hooks.dialect.leftToKnex?.(error, query.sql)) throw error
         let translated = translateError(hooks, error, { sql: query.sql, bindings: query.bindings ?? [] })
         if (hooks.dialect.completeError && !(translated instanceof ConnectionError)) {
           translated = await this.completeError(connection, translated, query)

@@ -87,6 +87,12 @@ export interface Dialect {
    * to hand it, or undefined when `url` is not one. Such URLs need `driver` in the config.
    */
   clientUrl?(url: string): string | undefined
+  /**
+   * A failure of a statement knex's own transaction code sent, which it must see as the driver
+   * gave it: knex reads the driver's code, swallows the error and rejects with the one that
+   * caused it (MySQL: `ROLLBACK TO SAVEPOINT` after a deadlock already rolled everything back).
+   */
+  leftToKnex?(error: unknown, sql: string): boolean
   /** Told of every statement that succeeded, where the dialect caches what DDL may change. */
   statementRan?(sql: string): void
   /** The error means the connection itself failed (refused, reset, terminated by the server). */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { Connection } from '../connection/connection.js'
 import type { Database } from '../connection/database.js'
-import { MigrationError } from '../errors/index.js'
+import { MigrationError, QueryError } from '../errors/index.js'
 import { bindMigration } from './migration.js'
 import type { MigrationEntry } from './migration-source.js'
 import type { MigrationRepository } from './migration-repository.js'
@@ -112,6 +112,7 @@ export class MigrationRunner {
 
 /** The database's own words: knex prefixes its message with the SQL, which is shown apart. */
 function databaseMessage(error: unknown, sql: string | undefined): string {
+  if (error instanceof QueryError) return error.detail
   const message = error instanceof Error ? error.message : String(error)
   if (sql && message.startsWith(`${sql} - `)) return message.slice(sql.length + 3)
   return message

@@ -92,7 +92,7 @@ forEachDialect('connect() takes the whole default export of quarry.config', (ctx
     } finally {
       process.env.APP_DB = previous
     }
-  })
+  }, 180_000)
 })
 
 describe('connect() with a config file export: bad inputs are ConfigErrors naming the key', () => {

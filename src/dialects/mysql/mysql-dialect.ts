@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { quarryClient } from '../../connection/quarry-client.js'
 import type { QuarryError } from '../../errors/index.js'
-import { type AdvisoryLockSql, type Dialect, type InsertedKeys, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
+import { type AdvisoryLockSql, type Dialect, errorField, type InsertedKeys, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { mysqlCatalog } from './mysql-catalog.js'
 import { MysqlIndexNames } from './mysql-index-names.js'
@@ -114,6 +114,11 @@ export class MysqlDialect implements Dialect {
 
   completeError(error: QuarryError, statement: FailedStatement, lookup: RowLookup): Promise<QuarryError> {
     return this.indexNames.complete(error, statement, lookup)
+  }
+
+  /** ER_SP_DOES_NOT_EXIST on a savepoint rollback: knex's MySQL transaction swallows it. */
+  leftToKnex(error: unknown, sql: string): boolean {
+    return Number(errorField(error, 'errno')) === 1305 && /^\s*rollback to savepoint\b/i.test(sql)
   }
 
   statementRan(sql: string): void {
