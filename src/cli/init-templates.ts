@@ -1,6 +1,7 @@
 /** The drivers `quarry init --driver` offers, with the package each needs and the URL it starts with. */
 export const INIT_DRIVERS = {
-  sqlite: { package: 'better-sqlite3', url: 'sqlite:./database.sqlite' },
+  // ./quarry.sqlite is also what connect() opens without arguments, so the README's quick start finds the table.
+  sqlite: { package: 'better-sqlite3', url: 'sqlite:./quarry.sqlite' },
   libsql: { package: '@libsql/client', url: 'libsql:file:database.db' },
   postgres: { package: 'pg', url: 'postgres://postgres@127.0.0.1:5432/app' },
   mysql: { package: 'mysql2', url: 'mysql://root@127.0.0.1:3306/app' },

@@ -264,7 +264,7 @@ forEachDialect('a project made by quarry init', (ctx) => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Post  models/post.ts\nTable posts on connection ')
     expect(r.stdout).toMatch(/Column\s+Property\s+Type\s+Database type\s+Nullable\s+Default\s+Cast/)
-    expect(r.stdout).toMatch(/\nid\s+id\s+\w+ \(primary, auto-increment\)\s+.+\s+no\n/)
+    expect(r.stdout).toMatch(/\nid\s+id\s+\w+ \(primary, auto-increment\)\s+.+?\s+no(\s+nextval\('posts_id_seq'::regclass\))?\n/)
     expect(r.stdout).toMatch(/\nuser_id\s+userId\s+bigInteger\s+bigint.*\s+no\n/i)
     expect(r.stdout).toMatch(/\ntitle\s+title\s+string\s+(character )?varying\(255\)|\ntitle\s+title\s+string\s+varchar\(255\)/)
     expect(r.stdout).toMatch(/\nprice\s+price\s+(decimal|float)\s+\S+.*\s+no\s+\S*0\S*\s+built-in\n/)

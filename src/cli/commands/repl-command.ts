@@ -3,7 +3,6 @@ import { join, relative } from 'node:path'
 import { type REPLEval, type REPLServer, start } from 'node:repl'
 import type { Command } from 'commander'
 import type { CliContext, DatabaseOptions } from '../cli-context.js'
-import { loadModels } from '../model-loader.js'
 
 /** The history file, in the project. */
 export const REPL_HISTORY = '.quarry_repl_history'
@@ -13,6 +12,7 @@ export function registerReplCommand(program: Command, ctx: CliContext, addDataba
   addDatabaseOptions(program.command('repl').description('a REPL with db and every model loaded; await works at the top level'))
     .action((options: DatabaseOptions) =>
       ctx.withDatabase(options, async (db, config) => {
+        const { loadModels } = await import('../model-loader.js')
         const models = await loadModels(config.modelsDirectory, ctx.cwd)
         const c = ctx.out.c
         ctx.out.line(`Loaded ${models.length ? models.map((m) => m.name).join(', ') : 'no models'} from ${relative(ctx.cwd, config.modelsDirectory) || '.'}; db is the database. .exit to leave.`)

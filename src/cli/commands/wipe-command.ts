@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks'
 import type { Command } from 'commander'
-import { wipeDatabase } from '../../schema/wipe-database.js'
 import type { CliContext, DatabaseOptions } from '../cli-context.js'
 import { duration } from '../output.js'
 
@@ -12,6 +11,7 @@ export function registerWipeCommand(program: Command, ctx: CliContext, addDataba
       ctx.guardProduction('db:wipe', 'drops every table, view and type', options.force)
       return ctx.withDatabase(options, async (db) => {
         const started = performance.now()
+        const { wipeDatabase } = await import('../../schema/wipe-database.js')
         const wiped = await wipeDatabase(db.connection(options.connection))
         const c = ctx.out.c
         for (const [kind, names] of [['views', wiped.views], ['tables', wiped.tables], ['types', wiped.types]] as const) {
