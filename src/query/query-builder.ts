@@ -353,6 +353,7 @@ export abstract class QueryBuilder<T, C extends string> extends WhereBuilder<T, 
       knex: () => query.knex(),
       // PostgreSQL refuses FOR UPDATE/SHARE with aggregates; an aggregate locks nothing anyway.
       compileForAggregate: (knex, keep) => query.compile(knex, { orders: false, paging: keep, select: keep, lock: false }),
+      dates: query.target.connection().dialect.dates,
     }
     return runAggregate(source, fn, column)
   }
