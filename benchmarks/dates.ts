@@ -28,10 +28,13 @@ const rows = Array.from({ length: ROWS }, (_, i) => ({
   updatedAt: new Date(base + i * 61_000 + 1234),
 }))
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+/** Wall-clock and CPU milliseconds (CPU time is steadier on a shared machine). */
+async function timed(fn: () => Promise<unknown>): Promise<[wall: number, cpu: number]> {
   const started = performance.now()
+  const cpu = process.cpuUsage()
   await fn()
-  return performance.now() - started
+  const used = process.cpuUsage(cpu)
+  return [performance.now() - started, (used.user + used.system) / 1000]
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -42,8 +45,8 @@ for (const name of process.argv.slice(2).length ? process.argv.slice(2) : ['sqli
   // What the schema builder's t.id(), t.string('name'), t.timestamps() make on SQLite.
   await db.raw('create table stamped (id integer primary key autoincrement, name varchar(255) not null, created_at datetime, updated_at datetime)')
   await Stamped.insert(rows)
-  const load: number[] = []
-  const insert: number[] = []
+  const load: Array<[number, number]> = []
+  const insert: Array<[number, number]> = []
   for (let round = 0; round < 2 + ROUNDS; round++) {
     let sum = 0
     const l = await timed(async () => {
@@ -59,9 +62,11 @@ for (const name of process.argv.slice(2).length ? process.argv.slice(2) : ['sqli
   }
   await db.close()
   console.log(`\n### ${name}: ${ROWS.toLocaleString('en')} rows with two timestamps (median of ${ROUNDS} rounds after 2 warm-ups)`)
-  console.log('| workload | median ms | min ms |')
-  console.log('| --- | ---: | ---: |')
-  console.log(`| load as models | ${median(load).toFixed(1)} | ${Math.min(...load).toFixed(1)} |`)
-  console.log(`| bulk insert | ${median(insert).toFixed(1)} | ${Math.min(...insert).toFixed(1)} |`)
+  console.log('| workload | median ms | min ms | median CPU ms |')
+  console.log('| --- | ---: | ---: | ---: |')
+  for (const [title, times] of [['load as models', load], ['bulk insert', insert]] as const) {
+    const wall = times.map((t) => t[0])
+    console.log(`| ${title} | ${median(wall).toFixed(1)} | ${Math.min(...wall).toFixed(1)} | ${median(times.map((t) => t[1])).toFixed(1)} |`)
+  }
 }
 rmSync(dir, { recursive: true, force: true })

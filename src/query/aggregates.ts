@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { DateStorage } from '../dialects/date-storage.js'
 import { QuarryError } from '../errors/index.js'
 import { invoke } from './where-builder.js'
 
@@ -13,6 +14,8 @@ export interface AggregateSource {
   knex(): Knex
   /** The query compiled on `knex`; `keepSelect` keeps the select list (and paging) for a subquery. */
   compileForAggregate(knex: Knex, keepSelect: boolean): Knex.QueryBuilder
+  /** How the dialect stores dates: `min`/`max` of a date column is its epoch milliseconds, as a `Date` gives. */
+  readonly dates?: DateStorage
 }
 
 const ALIAS = 'aggregate'
@@ -44,19 +47,22 @@ export async function runAggregate(source: AggregateSource, fn: AggregateFunctio
   }
   const rows = (await builder) as Array<Record<string, unknown>>
   const value = rows[0]?.[ALIAS]
-  return toNumber(value, fn)
+  return toNumber(value, fn, source.dates)
 }
 
 function lastPart(column: string): string {
   return column.slice(column.lastIndexOf('.') + 1)
 }
 
-function toNumber(value: unknown, fn: AggregateFunction): number | null {
+function toNumber(value: unknown, fn: AggregateFunction, dates?: DateStorage): number | null {
   if (value === null || value === undefined) return fn === 'count' || fn === 'sum' ? 0 : null
   if (typeof value === 'number') return value
   if (typeof value === 'bigint') return Number(value)
   if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value)
   if (value instanceof Date) return value.getTime()
+  // min/max over dates stored as text (SQLite, libSQL): their epoch milliseconds, as a Date gives.
+  const date = (fn === 'min' || fn === 'max') && typeof value === 'string' ? dates?.read(value, 'auto') : undefined
+  if (date) return date.getTime()
   // min/max over a text column: there is no number to give.
   throw new QuarryError(`${fn}() returned ${JSON.stringify(value)}, which is not a number; use selectRaw() for non-numeric aggregates`)
 }

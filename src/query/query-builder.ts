@@ -382,6 +382,7 @@ export abstract class QueryBuilder<T, C extends string, V = {}> extends WhereBui
       knex: () => query.knex(),
       // PostgreSQL refuses FOR UPDATE/SHARE with aggregates; an aggregate locks nothing anyway.
       compileForAggregate: (knex, keep) => query.compile(knex, { orders: false, paging: keep, select: keep, lock: false }),
+      dates: query.target.connection().dialect.dates,
     }
     return runAggregate(source, fn, column)
   }

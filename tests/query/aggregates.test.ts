@@ -54,6 +54,13 @@ forEachDialect('query builder: aggregates', (ctx) => {
     await expect(User.query().groupBy('age').sum('age')).rejects.toThrow(/grouped query/)
   })
 
+  it('min/max of a timestamp is its epoch milliseconds on every database', async () => {
+    const users = await User.query().orderBy('id')
+    const times = users.map((u) => u.createdAt.getTime())
+    expect(await User.query().min('createdAt')).toBe(Math.min(...times))
+    expect(await User.query().max('createdAt')).toBe(Math.max(...times))
+  })
+
   it('min/max of a text column is refused rather than returned as a wrong number', async () => {
     await expect(User.query().max('email')).rejects.toThrow(/not a number/)
   })
