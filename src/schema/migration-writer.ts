@@ -73,6 +73,8 @@ export function writeMigration(changes: readonly SchemaChange[], importFrom = 'q
       cBlock.lines.push(`t.${c.index.unique ? 'unique' : 'index'}(${list(c.index.columns)})`)
       cBack.lines.push(`t.${c.index.unique ? 'dropUnique' : 'dropIndex'}(${list(c.index.columns)})`)
     }
+    // Undone in the reverse order: an index goes before the column it covers.
+    for (const block of [aBack, bBack, cBack]) block.lines.reverse()
     phases.push({ up: [a, b, cBlock], down: [cBack, bBack, aBack] })
   }
   for (const phase of [0, 1, 2]) for (const p of phases) up.push(p.up[phase]!)
