@@ -24,6 +24,7 @@ export type {
   ColumnInfo,
   IndexInfo,
   ForeignKeyInfo,
+  ScriptSyntax,
 } from './dialects/dialect.js'
 
 // Models
