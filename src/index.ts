@@ -24,6 +24,7 @@ export type {
   ColumnInfo,
   IndexInfo,
   ForeignKeyInfo,
+  ScriptSyntax,
 } from './dialects/dialect.js'
 
 // Models
@@ -37,6 +38,8 @@ export type {
   DecimalOptions,
   DateColumnOptions,
   KeyType,
+  ColumnSchemaOptions,
+  ColumnType,
 } from './model/column-definition.js'
 export type { Cast } from './model/casts.js'
 export { ModelQuery } from './model/model-query.js'
@@ -100,6 +103,11 @@ export { SchemaInspector } from './schema/schema-inspector.js'
 export { TableBuilder } from './schema/table-builder.js'
 export { ColumnBuilder, ForeignIdColumnBuilder, ForeignKeyBuilder, type ReferentialAction } from './schema/column-builder.js'
 export { Seeder, runSeeder, type SeederClass } from './schema/seeder.js'
+export { modelSchema, type DesiredColumn, type DesiredForeignKey, type DesiredIndex, type DesiredTable } from './schema/model-schema.js'
+export { describeChange, diffSchema, type ActualTable, type DiffOptions, readDatabase, type SchemaChange, type SchemaDiff } from './schema/schema-diff.js'
+export { writeMigration } from './schema/migration-writer.js'
+export { planSchema } from './schema/schema-plan.js'
+export { splitSqlScript, SqlScriptError, type ScriptStatement } from './schema/sql-script.js'
 export { defineConfig, type QuarryConfig } from './cli/config.js'
 
 // Factories

@@ -123,12 +123,34 @@ export interface Dialect {
   advisoryLock?(name: string): AdvisoryLockSql
   /** Reads tables, columns, indexes and foreign keys from the database's own catalog. */
   readonly catalog: Catalog
+  /** How a multi-statement SQL file (an `.up.sql` migration) is split into statements and sent. */
+  readonly script: ScriptSyntax
   /**
    * Without `supports.returning`: when the server hands out auto-increment keys to a multi-row
    * INSERT consecutively, in row order, a function reading them from the INSERT's raw result
    * (`count` rows); `undefined` when it does not (the caller then inserts row by row).
    */
   consecutiveInsertKeys?(knex: Knex): Promise<InsertedKeys | undefined>
+}
+
+/** The lexical rules of a database's SQL that decide where one statement of a script ends. */
+export interface ScriptSyntax {
+  /** `$$ … $$` and `$tag$ … $tag$` bodies (PostgreSQL). */
+  dollarQuotes: boolean
+  /** A backslash escapes the next character inside quotes (MySQL, MariaDB). */
+  backslashEscapes: boolean
+  /** `` `name` `` quotes an identifier. */
+  backtickIdentifiers: boolean
+  /** `[name]` quotes an identifier (SQLite). */
+  bracketIdentifiers: boolean
+  /** `/* /* … *\/ *\/` nests (PostgreSQL). */
+  nestedComments: boolean
+  /** The mysql client's `DELIMITER //` line changes what ends a statement. */
+  delimiterCommand: boolean
+  /** `CREATE TRIGGER … BEGIN …; …; END;` is one statement (SQLite). */
+  triggerBodies: boolean
+  /** The driver's knex client turns a bare `?` into a positional parameter, so it is sent as `\?`. */
+  escapeQuestionMarks: boolean
 }
 
 /**

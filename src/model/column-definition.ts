@@ -1,7 +1,34 @@
 import type { Cast, ColumnCast } from './casts.js'
 
+/** The column types a model may declare for the migration generator (§13). */
+export type ColumnType =
+  | 'string' | 'text' | 'integer' | 'bigInteger' | 'float' | 'double' | 'decimal' | 'boolean'
+  | 'date' | 'dateTime' | 'time' | 'json' | 'uuid' | 'binary' | 'enum'
+
+/** What a column declaration says about the table, read by `quarry migrate:generate` only. */
+export interface ColumnSchemaOptions {
+  /** The column's type; the typed variants imply theirs, and decorator metadata fills a plain `@column()`. */
+  type?: ColumnType
+  /** Characters of a `string` (default 255), bytes of a `binary`. */
+  length?: number
+  /** Digits of a `decimal` (default 8), fractional-second digits of a `dateTime`. */
+  precision?: number
+  /** Digits after the point of a `decimal` (default 2). */
+  scale?: number
+  /** May hold NULL (default: NOT NULL). */
+  nullable?: boolean
+  /** The value the database stores when an insert leaves the column out (a string, number, boolean or null). */
+  default?: unknown
+  /** A unique index on this column alone. */
+  unique?: boolean
+  /** A plain index on this column alone. */
+  index?: boolean
+  /** The allowed values of an `enum`. */
+  values?: readonly string[]
+}
+
 /** Options every `@column` variant takes. */
-export interface ColumnOptions {
+export interface ColumnOptions extends ColumnSchemaOptions {
   /** The column's name in the table; default: the property in snake_case. */
   columnName?: string
   /** Left out of `toJSON()` / `serialize()`. */
@@ -26,9 +53,11 @@ export interface DateColumnOptions extends ColumnOptions {
 /** How a primary key gets its value. */
 export type KeyType = 'increments' | 'uuid' | 'assigned'
 
-export interface PrimaryOptions extends ColumnOptions {
+export interface PrimaryOptions extends Omit<ColumnOptions, 'type'> {
   /** `increments` (default): the database assigns it; `uuid`: a UUIDv7 made on insert; `assigned`: the app sets it. */
   type?: KeyType
+  /** The column type of an `assigned` key, for the migration generator (`increments` and `uuid` imply theirs). */
+  columnType?: ColumnType
 }
 
 export interface SlugOptions extends ColumnOptions {
@@ -60,6 +89,14 @@ export interface ColumnDefinition {
   readonly keyType: KeyType | undefined
   readonly role: ColumnRole | undefined
   readonly slug: { readonly from: readonly string[]; readonly onUpdate: boolean } | undefined
+  /** What the declaration says about the table (explicit options, and the type its variant implies). */
+  readonly schema?: ColumnSchema
+}
+
+/** The schema half of a column declaration, as the migration generator reads it. */
+export interface ColumnSchema extends ColumnSchemaOptions {
+  /** The type the variant implies (`column.boolean` → boolean), used when `type` is not given. */
+  readonly implied?: ColumnType
 }
 
 /** A column of a finalised model: its definition with the names and cast settled. */

@@ -91,7 +91,8 @@ export class MigrationRunner {
     const failed = log.failed
     const message = databaseMessage(error, failed?.sql)
     const lines = [`Migration ${entry.name} failed${direction === 'down' ? ' to roll back' : ''}: ${message}`]
-    if (entry.file) lines.push(`  file: ${entry.file}`)
+    const file = direction === 'down' ? (entry.downFile ?? entry.file) : entry.file
+    if (file) lines.push(`  file: ${file}`)
     if (failed) lines.push(`  statement: ${failed.sql}`)
     const details: MigrationError['details'] = { migration: entry.name }
     if (failed) details.statement = failed.sql

@@ -3,12 +3,15 @@ import { basename, extname, join, resolve } from 'node:path'
 import { MigrationError } from '../errors/index.js'
 import { importFile } from './import-file.js'
 import { isMigrationClass, type MigrationClass } from './migration.js'
+import { loadSqlMigration, SQL_MIGRATION_NAME } from './sql-migration.js'
 
 /** One migration the migrator knows of, loaded only when it has to run. */
 export interface MigrationEntry {
   readonly name: string
-  /** The file it comes from, for directory migrations. */
+  /** The file it comes from, for directory migrations (an SQL pair's `.up.sql`). */
   readonly file?: string
+  /** An SQL pair's `.down.sql`. */
+  readonly downFile?: string
   load(): Promise<MigrationClass>
 }
 
@@ -22,7 +25,10 @@ const EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs'])
 /** `2026_11_22_101500_create_users_table` */
 export const MIGRATION_NAME = /^\d{4}_\d{2}_\d{2}_\d{6}_[A-Za-z0-9_]+$/
 
-/** Migration files (`.ts`, `.mts`, `.js`, `.mjs`) in one directory, each default-exporting a Migration class. */
+/**
+ * Migration files (`.ts`, `.mts`, `.js`, `.mjs`) in one directory, each default-exporting a
+ * Migration class, and plain SQL pairs `NNN_name.up.sql` / `NNN_name.down.sql`; all run in name order.
+ */
 export class DirectoryMigrationSource implements MigrationSource {
   readonly directory: string
 
@@ -40,6 +46,8 @@ export class DirectoryMigrationSource implements MigrationSource {
     }
     const byName = new Map<string, string>()
     const misnamed: string[] = []
+    const sql = sqlPairs(files, this.directory)
+    for (const name of sql.keys()) byName.set(name, `${name}.up.sql`)
     for (const file of files.sort()) {
       if (!EXTENSIONS.has(extname(file)) || file.endsWith('.d.ts') || file.endsWith('.d.mts')) continue
       const name = basename(file, extname(file))
@@ -53,11 +61,45 @@ export class DirectoryMigrationSource implements MigrationSource {
         `Migration files must be named YYYY_MM_DD_HHMMSS_name (in ${this.directory}): ${misnamed.join(', ')}`,
       )
     }
-    return [...byName].map(([name, file]) => {
+    return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, file]) => {
       const path = join(this.directory, file)
+      const pair = sql.get(name)
+      if (pair) return { name, file: pair.up, downFile: pair.down, load: () => loadSqlMigration(name, pair.up, pair.down) }
       return { name, file: path, load: () => loadClass(name, path) }
     })
   }
+}
+
+/** The `NNN_name.up.sql` / `.down.sql` pairs among `files`, by name; a half pair or a bad name is a `MigrationError`. */
+function sqlPairs(files: readonly string[], directory: string): Map<string, { up: string; down: string }> {
+  const ups = new Map<string, string>()
+  const downs = new Map<string, string>()
+  for (const file of files) {
+    const match = /^(.*)\.(up|down)\.sql$/.exec(file)
+    if (!match) {
+      if (file.endsWith('.sql')) {
+        throw new MigrationError(`${file} in ${directory}: an SQL migration is a pair of files, NNN_name.up.sql and NNN_name.down.sql`)
+      }
+      continue
+    }
+    const name = match[1]!
+    if (!SQL_MIGRATION_NAME.test(name)) {
+      throw new MigrationError(`${file} in ${directory}: SQL migrations are named NNN_name.up.sql / NNN_name.down.sql (NNN a sequence number or a timestamp)`, { migration: name })
+    }
+    ;(match[2] === 'up' ? ups : downs).set(name, join(directory, file))
+  }
+  const pairs = new Map<string, { up: string; down: string }>()
+  for (const [name, up] of ups) {
+    const down = downs.get(name)
+    if (!down) {
+      throw new MigrationError(`${name}.up.sql has no ${name}.down.sql beside it in ${directory}: add the file that undoes it (it may be empty only if nothing needs undoing)`, { migration: name })
+    }
+    pairs.set(name, { up, down })
+  }
+  for (const name of downs.keys()) {
+    if (!ups.has(name)) throw new MigrationError(`${name}.down.sql has no ${name}.up.sql beside it in ${directory}`, { migration: name })
+  }
+  return pairs
 }
 
 async function loadClass(name: string, path: string): Promise<MigrationClass> {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { quarryClient } from '../../connection/quarry-client.js'
 import type { QuarryError } from '../../errors/index.js'
-import { type AdvisoryLockSql, type Dialect, errorField, type InsertedKeys, isSocketFailure, networkSettings, type RowLookup } from '../dialect.js'
+import { type AdvisoryLockSql, type Dialect, errorField, type InsertedKeys, isSocketFailure, networkSettings, type RowLookup, type ScriptSyntax } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { mysqlCatalog } from './mysql-catalog.js'
 import { MysqlIndexNames } from './mysql-index-names.js'
@@ -50,6 +50,7 @@ export class MysqlDialect implements Dialect {
   readonly dates = nativeDates
   readonly columnTypes = { json: 'json', uuid: 'char(36)' }
   readonly catalog = mysqlCatalog
+  readonly script: ScriptSyntax = { dollarQuotes: false, backslashEscapes: true, backtickIdentifiers: true, bracketIdentifiers: false, nestedComments: false, delimiterCommand: true, triggerBodies: false, escapeQuestionMarks: false }
   readonly listTablesSql =
     "select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'"
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
-import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings } from '../dialect.js'
+import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings, type ScriptSyntax } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { postgresCatalog } from './postgres-catalog.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
@@ -109,6 +109,7 @@ export class PostgresDialect implements Dialect {
   readonly dates = nativeDates
   readonly columnTypes = { json: 'jsonb', uuid: 'uuid' }
   readonly catalog = postgresCatalog
+  readonly script: ScriptSyntax = { dollarQuotes: true, backslashEscapes: false, backtickIdentifiers: false, bracketIdentifiers: false, nestedComments: true, delimiterCommand: false, triggerBodies: false, escapeQuestionMarks: true }
   readonly listTablesSql = 'select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()'
 
   /** Advisory locks are per database already; the key is a hash of the name. */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
 import type { ResolvedConnection, ResolvedNode } from '../../connection/config.js'
 import { type ClientClass, quarryClient } from '../../connection/quarry-client.js'
-import type { Dialect } from '../dialect.js'
+import type { Dialect, ScriptSyntax } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { sqliteCatalog } from './sqlite-catalog.js'
 import { translateSqliteError } from './sqlite-errors.js'
@@ -61,6 +61,7 @@ export class SqliteDialect implements Dialect {
   readonly dates = sqliteDates
   readonly columnTypes = { json: 'text', uuid: 'text' }
   readonly catalog = sqliteCatalog
+  readonly script: ScriptSyntax = { dollarQuotes: false, backslashEscapes: false, backtickIdentifiers: true, bracketIdentifiers: true, nestedComments: false, delimiterCommand: false, triggerBodies: true, escapeQuestionMarks: false }
   readonly listTablesSql = "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'"
 
   /**
