@@ -22,6 +22,8 @@ declare module 'vitest' {
     serverUrls: Partial<Record<ServerDialect, string>>
     /** A PostgreSQL primary and its streaming standby, when the replica suite can run. */
     replica: { primaryUrl: string; standbyUrl: string; control: string; env: Record<string, string> } | null
+    /** PgBouncer (transaction pooling) in front of the PostgreSQL under test, when it can run. */
+    pgbouncer: { url: string; control: string; env: Record<string, string> } | null
   }
 }
 
@@ -83,6 +85,16 @@ export default async function setup(project: TestProject) {
     }
   }
 
+  let pgbouncer: ProvidedPgBouncer = null
+  if (available.includes('postgres')) {
+    const started = await startPgBouncer(serverUrls.postgres!)
+    if (typeof started === 'string') skipped.push(`PgBouncer suite (${started})`)
+    else {
+      pgbouncer = started.pgbouncer
+      stops.push(started.stop)
+    }
+  }
+
   if (skipped.length) {
     const banner = `\n${'!'.repeat(78)}\n!! SKIPPED DIALECTS: ${skipped.join('; ')}\n!! Start the servers, or set ${Object.values(URL_ENV).join(' / ')}, to run them.\n${'!'.repeat(78)}\n`
     if (process.env.CI === 'true' || process.env.CI === '1') {
@@ -95,6 +107,7 @@ export default async function setup(project: TestProject) {
   project.provide('dialects', available)
   project.provide('serverUrls', serverUrls)
   project.provide('replica', replica)
+  project.provide('pgbouncer', pgbouncer)
 
   return async () => {
     for (const stop of stops.reverse()) await stop()
@@ -186,5 +199,35 @@ async function startReplicaPair(): Promise<{ replica: NonNullable<ProvidedReplic
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr
     return `could not build a primary and standby with initdb/pg_basebackup: ${(stderr || (error as Error).message).trim().split('\n').pop()}`
+  }
+}
+
+type ProvidedPgBouncer = { url: string; control: string; env: Record<string, string> } | null
+
+/**
+ * Starts PgBouncer in transaction pooling mode (scripts/pgbouncer.sh) on a free loopback port in
+ * a directory of this run's own, in front of the PostgreSQL under test.
+ */
+async function startPgBouncer(postgresUrl: string): Promise<{ pgbouncer: NonNullable<ProvidedPgBouncer>; stop: () => Promise<void> } | string> {
+  const control = resolve(import.meta.dirname, '../../scripts/pgbouncer.sh')
+  const upstream = new URL(postgresUrl)
+  const env = {
+    QUARRY_PGBOUNCER_DIR: mkdtempSync(join(tmpdir(), 'quarry-pgbouncer-')),
+    QUARRY_PGBOUNCER_PORT: String(await freePort()),
+    QUARRY_PGBOUNCER_UPSTREAM: `${upstream.hostname}:${upstream.port || 5432}`,
+  }
+  try {
+    const out = execFileSync('bash', [control, 'start'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 })
+    const url = /^PGBOUNCER_URL=(.*)$/m.exec(out)?.[1]
+    if (!url) return `scripts/pgbouncer.sh printed no URL: ${out.trim()}`
+    return {
+      pgbouncer: { url, control, env },
+      stop: async () => {
+        execFileSync('bash', [control, 'stop'], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 30_000 })
+      },
+    }
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr
+    return `could not start pgbouncer (scripts/pgbouncer.sh install): ${(stderr || (error as Error).message).trim().split('\n').pop()}`
   }
 }
