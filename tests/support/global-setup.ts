@@ -24,6 +24,8 @@ declare module 'vitest' {
     replica: { primaryUrl: string; standbyUrl: string; control: string; env: Record<string, string> } | null
     /** PgBouncer (transaction pooling) in front of the PostgreSQL under test, when it can run. */
     pgbouncer: { url: string; control: string; env: Record<string, string> } | null
+    /** A libSQL server (sqld) on loopback, `http://127.0.0.1:<port>`, when the libsql suite can use one. */
+    sqld: { url: string; control: string; env: Record<string, string> } | null
   }
 }
 
@@ -87,10 +89,25 @@ export default async function setup(project: TestProject) {
 
   let pgbouncer: ProvidedPgBouncer = null
   if (available.includes('postgres')) {
-    const started = await startPgBouncer(serverUrls.postgres!)
+    const upstream = new URL(serverUrls.postgres!)
+    const started = await startServer('pgbouncer', 'PGBOUNCER_URL', {
+      QUARRY_PGBOUNCER_DIR: mkdtempSync(join(tmpdir(), 'quarry-pgbouncer-')),
+      QUARRY_PGBOUNCER_PORT: String(await freePort()),
+      QUARRY_PGBOUNCER_UPSTREAM: `${upstream.hostname}:${upstream.port || 5432}`,
+    })
     if (typeof started === 'string') skipped.push(`PgBouncer suite (${started})`)
     else {
-      pgbouncer = started.pgbouncer
+      pgbouncer = started.server
+      stops.push(started.stop)
+    }
+  }
+
+  let sqld: ProvidedServer = null
+  if (available.includes('libsql')) {
+    const started = await startServer('sqld', 'SQLD_URL', { QUARRY_SQLD_DIR: mkdtempSync(join(tmpdir(), 'quarry-sqld-')), QUARRY_SQLD_PORT: String(await freePort()) })
+    if (typeof started === 'string') skipped.push(`libSQL server suite (${started})`)
+    else {
+      sqld = started.server
       stops.push(started.stop)
     }
   }
@@ -108,6 +125,7 @@ export default async function setup(project: TestProject) {
   project.provide('serverUrls', serverUrls)
   project.provide('replica', replica)
   project.provide('pgbouncer', pgbouncer)
+  project.provide('sqld', sqld)
 
   return async () => {
     for (const stop of stops.reverse()) await stop()
@@ -202,32 +220,33 @@ async function startReplicaPair(): Promise<{ replica: NonNullable<ProvidedReplic
   }
 }
 
-type ProvidedPgBouncer = { url: string; control: string; env: Record<string, string> } | null
+type ProvidedPgBouncer = ProvidedServer
+type ProvidedServer = { url: string; control: string; env: Record<string, string> } | null
 
 /**
- * Starts PgBouncer in transaction pooling mode (scripts/pgbouncer.sh) on a free loopback port in
- * a directory of this run's own, in front of the PostgreSQL under test.
+ * Starts a server with its control script (scripts/<name>.sh: install when missing, then start)
+ * on the free loopback port and in the temporary directory `env` names; the script prints
+ * `<urlKey>=…`. Returns why when it cannot.
  */
-async function startPgBouncer(postgresUrl: string): Promise<{ pgbouncer: NonNullable<ProvidedPgBouncer>; stop: () => Promise<void> } | string> {
-  const control = resolve(import.meta.dirname, '../../scripts/pgbouncer.sh')
-  const upstream = new URL(postgresUrl)
-  const env = {
-    QUARRY_PGBOUNCER_DIR: mkdtempSync(join(tmpdir(), 'quarry-pgbouncer-')),
-    QUARRY_PGBOUNCER_PORT: String(await freePort()),
-    QUARRY_PGBOUNCER_UPSTREAM: `${upstream.hostname}:${upstream.port || 5432}`,
-  }
+async function startServer(name: string, urlKey: string, env: Record<string, string>): Promise<{ server: NonNullable<ProvidedServer>; stop: () => Promise<void> } | string> {
+  const control = resolve(import.meta.dirname, `../../scripts/${name}.sh`)
+  const run = (command: string) => execFileSync('bash', [control, command], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 })
   try {
-    const out = execFileSync('bash', [control, 'start'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 })
-    const url = /^PGBOUNCER_URL=(.*)$/m.exec(out)?.[1]
-    if (!url) return `scripts/pgbouncer.sh printed no URL: ${out.trim()}`
+    // Installing needs root (apt) or the network (npm); without them the suite is skipped loudly.
+    try {
+      run('install')
+    } catch {}
+    const out = run('start')
+    const url = new RegExp(`^${urlKey}=(.*)$`, 'm').exec(out)?.[1]
+    if (!url) return `scripts/${name}.sh printed no URL: ${out.trim()}`
     return {
-      pgbouncer: { url, control, env },
+      server: { url, control, env },
       stop: async () => {
         execFileSync('bash', [control, 'stop'], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 30_000 })
       },
     }
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr
-    return `could not start pgbouncer (scripts/pgbouncer.sh install): ${(stderr || (error as Error).message).trim().split('\n').pop()}`
+    return `could not start ${name} (scripts/${name}.sh install): ${(stderr || (error as Error).message).trim().split('\n').pop()}`
   }
 }
