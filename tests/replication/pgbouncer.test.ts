@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { belongsTo, type BelongsTo, column, connect, type Database, hasMany, type HasMany, Model, QueryTimeoutError, table } from '../../src/index.js'
+import { belongsTo, type BelongsTo, column, connect, ConnectionError, type Database, hasMany, type HasMany, Model, QueryTimeoutError, table } from '../../src/index.js'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 
 /**
@@ -146,11 +147,53 @@ if (pgbouncer) describe('PostgreSQL through PgBouncer, pool_mode=transaction [po
     expect(await Author.query().where('name', 'like', 'caller % done').count()).toBe(50)
   })
 
+  it('PgBouncer restarted under 8 concurrent readers: reads fail loudly or succeed, none lost', async () => {
+    const control = (command: string) =>
+      execFileSync('bash', [pgbouncer!.control, command], { env: { ...process.env, ...pgbouncer!.env }, stdio: 'ignore', timeout: 30_000 })
+    const author = await Author.create({ name: 'restart' })
+    const tally = { attempted: 0, served: 0, failedLoudly: 0, wrong: 0 }
+    const writes = { attempted: 0, served: 0 }
+    let running = true
+    const readers = Array.from({ length: 8 }, async () => {
+      while (running) {
+        tally.attempted++
+        try {
+          const found = await Author.find(author.id)
+          if (found?.name === 'restart') tally.served++
+          else tally.wrong++
+          writes.attempted++
+          await Author.create({ name: 'restart write' })
+          writes.served++
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConnectionError)
+          tally.failedLoudly++
+          await new Promise((r) => setTimeout(r, 20))
+        }
+      }
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    control('restart')
+    await new Promise((r) => setTimeout(r, 700))
+    running = false
+    await Promise.all(readers)
+    console.log(`PgBouncer restart: reads ${JSON.stringify(tally)}, writes ${JSON.stringify(writes)}`)
+    expect(tally.wrong).toBe(0)
+    // Every failure (a read or a write) was a ConnectionError; every write reported done is there.
+    expect(tally.served + writes.served + tally.failedLoudly).toBe(tally.attempted + writes.attempted)
+    const stored = Number(await Author.query().where('name', 'restart write').count())
+    expect(stored).toBeGreaterThanOrEqual(writes.served)
+    expect(stored).toBeLessThanOrEqual(writes.attempted)
+    expect(tally.served).toBeGreaterThan(0)
+    // After the restart the pool recovers.
+    expect((await Author.findOrFail(author.id)).name).toBe('restart')
+  })
+
   it('queryTimeoutMs stops the statement on the server, outside and inside a transaction', async () => {
     const timed = await connect({ url: bouncerUrl, queryTimeoutMs: TIMEOUT_MS, pool: { max: 2 } })
     try {
       await stopsOnServer(direct, (sql) => timed.raw(sql), 'bouncer_plain')
       await stopsOnServer(direct, (sql) => timed.transaction((trx) => trx.raw(sql)), 'bouncer_trx')
+      expect(await timed.table('bouncer_authors').whereRaw('(select 1 from pg_sleep(0.8)) = 1').where('name', 'Tolkien').pluck('name').timeout(3_000)).toEqual(['Tolkien'])
       // The timed connection still answers, and statements within the bound are unaffected.
       expect(await timed.raw<{ n: number }>('select 1 as n from pg_sleep(0.05)')).toEqual([{ n: 1 }])
       expect(await timed.table('bouncer_authors').where('name', 'Tolkien').pluck('name')).toEqual(['Tolkien'])
@@ -204,6 +247,10 @@ if (pgbouncer) describe('PostgreSQL directly: named statements and server-side t
     try {
       await stopsOnServer(direct, (sql) => timed.raw(sql), 'direct_plain')
       await stopsOnServer(direct, (sql) => timed.transaction((trx) => trx.raw(sql)), 'direct_trx')
+      // A builder's own longer .timeout() still wins over the connection's bound, and the bound
+      // applies again to the next statement.
+      expect(await timed.table('bouncer_authors').whereRaw('(select 1 from pg_sleep(0.8)) = 1').pluck('name').timeout(3_000)).toEqual(['only'])
+      await stopsOnServer(direct, (sql) => timed.raw(sql), 'direct_again')
     } finally {
       await timed.close()
     }

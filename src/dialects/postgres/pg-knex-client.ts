@@ -20,6 +20,8 @@ interface PgConnection {
   connection?: { parsedStatements?: Record<string, string> }
   /** Set by Quarry when the key is not a server backend's pid: a pooler (PgBouncer) is in between. */
   __quarryPooled?: boolean
+  /** On a direct connection: the session's `statement_timeout` as Quarry last set it. */
+  __quarryTimeout?: number
 }
 
 type PgClientBase = new (config: Knex.Config) => Omit<Knex.Client, 'cancelQuery' | 'acquireRawConnection' | 'config'> & {
@@ -86,7 +88,7 @@ export class PgKnexClient extends KnexPgClient {
     const pid = result.response?.rows?.[0]?.pid
     connection.__quarryPooled = pid !== undefined && connection.processID !== undefined && Number(pid) !== connection.processID
     if (connection.__quarryPooled) this.unnamed = true
-    else if (this.timeoutMs) await super._query(connection, { sql: `set statement_timeout = ${Math.floor(this.timeoutMs)}`, bindings: [] })
+    else if (this.timeoutMs) await this.setSessionTimeout(connection, this.timeoutMs)
     return connection
   }
 
@@ -100,7 +102,15 @@ export class PgKnexClient extends KnexPgClient {
     if (obj.options?.name && (this.unnamed || connection.__quarryPooled)) obj = { ...obj, options: { ...obj.options, name: undefined } }
     const timeoutMs = connection.__quarryPooled ? obj.timeout || this.timeoutMs : undefined
     try {
-      if (!timeoutMs) return await this.runNamed(connection, obj)
+      if (!timeoutMs) {
+        // Directly, a statement outside a transaction with its own `.timeout()` sets the session's
+        // bound to it first (a SET inside a transaction would be undone by a rollback).
+        const own = obj.timeout || this.timeoutMs
+        if (connection.__quarryTimeout !== undefined && own && own !== connection.__quarryTimeout && !this.transacting) {
+          await this.setSessionTimeout(connection, own)
+        }
+        return await this.runNamed(connection, obj)
+      }
       if (this.transacting) {
         const result = await super._query(connection, obj)
         if (TRANSACTION_CONTROL.test(obj.sql)) await super._query(connection, { sql: `set local statement_timeout = ${Math.floor(timeoutMs)}`, bindings: [] })
@@ -111,6 +121,11 @@ export class PgKnexClient extends KnexPgClient {
       if (isServerTimeout(error)) throw new QueryTimeoutError(obj.timeout || this.timeoutMs || 0, obj.sql, { cause: error })
       throw error
     }
+  }
+
+  private async setSessionTimeout(connection: PgConnection, ms: number): Promise<void> {
+    await super._query(connection, { sql: `set statement_timeout = ${Math.floor(ms)}`, bindings: [] })
+    connection.__quarryTimeout = ms
   }
 
   private async inShortTransaction(connection: PgConnection, obj: PgQueryObject, timeoutMs: number): Promise<unknown> {
