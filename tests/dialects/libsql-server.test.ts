@@ -93,7 +93,7 @@ if (sqld) {
     const replicaOf = (file: string, extra: { syncInterval?: number } = {}) =>
       connect({
         default: 'edge',
-        connections: { edge: { driver: 'libsql', write: { url: `libsql:file:${join(dir, file)}`, syncUrl: sqld!.url, ...extra }, pool: { max: 1 } } },
+        connections: { edge: { driver: 'libsql', write: { url: `libsql:file:${join(dir, file)}`, syncUrl: sqld!.url, ...extra } } },
       })
 
     beforeAll(async () => {
