@@ -22,6 +22,10 @@ declare module 'vitest' {
     serverUrls: Partial<Record<ServerDialect, string>>
     /** A PostgreSQL primary and its streaming standby, when the replica suite can run. */
     replica: { primaryUrl: string; standbyUrl: string; control: string; env: Record<string, string> } | null
+    /** PgBouncer (transaction pooling) in front of the PostgreSQL under test, when it can run. */
+    pgbouncer: { url: string; control: string; env: Record<string, string> } | null
+    /** A libSQL server (sqld) on loopback, `http://127.0.0.1:<port>`, when the libsql suite can use one. */
+    sqld: { url: string; control: string; env: Record<string, string> } | null
   }
 }
 
@@ -83,6 +87,31 @@ export default async function setup(project: TestProject) {
     }
   }
 
+  let pgbouncer: ProvidedPgBouncer = null
+  if (available.includes('postgres')) {
+    const upstream = new URL(serverUrls.postgres!)
+    const started = await startServer('pgbouncer', 'PGBOUNCER_URL', {
+      QUARRY_PGBOUNCER_DIR: mkdtempSync(join(tmpdir(), 'quarry-pgbouncer-')),
+      QUARRY_PGBOUNCER_PORT: String(await freePort()),
+      QUARRY_PGBOUNCER_UPSTREAM: `${upstream.hostname}:${upstream.port || 5432}`,
+    })
+    if (typeof started === 'string') skipped.push(`PgBouncer suite (${started})`)
+    else {
+      pgbouncer = started.server
+      stops.push(started.stop)
+    }
+  }
+
+  let sqld: ProvidedServer = null
+  if (available.includes('libsql')) {
+    const started = await startServer('sqld', 'SQLD_URL', { QUARRY_SQLD_DIR: mkdtempSync(join(tmpdir(), 'quarry-sqld-')), QUARRY_SQLD_PORT: String(await freePort()) })
+    if (typeof started === 'string') skipped.push(`libSQL server suite (${started})`)
+    else {
+      sqld = started.server
+      stops.push(started.stop)
+    }
+  }
+
   if (skipped.length) {
     const banner = `\n${'!'.repeat(78)}\n!! SKIPPED DIALECTS: ${skipped.join('; ')}\n!! Start the servers, or set ${Object.values(URL_ENV).join(' / ')}, to run them.\n${'!'.repeat(78)}\n`
     if (process.env.CI === 'true' || process.env.CI === '1') {
@@ -95,6 +124,8 @@ export default async function setup(project: TestProject) {
   project.provide('dialects', available)
   project.provide('serverUrls', serverUrls)
   project.provide('replica', replica)
+  project.provide('pgbouncer', pgbouncer)
+  project.provide('sqld', sqld)
 
   return async () => {
     for (const stop of stops.reverse()) await stop()
@@ -186,5 +217,36 @@ async function startReplicaPair(): Promise<{ replica: NonNullable<ProvidedReplic
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr
     return `could not build a primary and standby with initdb/pg_basebackup: ${(stderr || (error as Error).message).trim().split('\n').pop()}`
+  }
+}
+
+type ProvidedPgBouncer = ProvidedServer
+type ProvidedServer = { url: string; control: string; env: Record<string, string> } | null
+
+/**
+ * Starts a server with its control script (scripts/<name>.sh: install when missing, then start)
+ * on the free loopback port and in the temporary directory `env` names; the script prints
+ * `<urlKey>=…`. Returns why when it cannot.
+ */
+async function startServer(name: string, urlKey: string, env: Record<string, string>): Promise<{ server: NonNullable<ProvidedServer>; stop: () => Promise<void> } | string> {
+  const control = resolve(import.meta.dirname, `../../scripts/${name}.sh`)
+  const run = (command: string) => execFileSync('bash', [control, command], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 })
+  try {
+    // Installing needs root (apt) or the network (npm); without them the suite is skipped loudly.
+    try {
+      run('install')
+    } catch {}
+    const out = run('start')
+    const url = new RegExp(`^${urlKey}=(.*)$`, 'm').exec(out)?.[1]
+    if (!url) return `scripts/${name}.sh printed no URL: ${out.trim()}`
+    return {
+      server: { url, control, env },
+      stop: async () => {
+        execFileSync('bash', [control, 'stop'], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 30_000 })
+      },
+    }
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr
+    return `could not start ${name} (scripts/${name}.sh install): ${(stderr || (error as Error).message).trim().split('\n').pop()}`
   }
 }

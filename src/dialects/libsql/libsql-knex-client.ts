@@ -352,8 +352,9 @@ function waitForDrain(stream: Writable): Promise<void> {
  *   the rows of a multi-row insert that lack a column); other objects throw.
  * - Every new local connection runs `PRAGMA foreign_keys = ON` (libSQL's own
  *   default too); a local file also gets `PRAGMA busy_timeout` (`busyTimeoutMs`,
- *   default 5000) and, unless it is an embedded replica (`syncUrl`),
- *   `PRAGMA journal_mode = WAL`. A local client is held to one underlying SQLite
+ *   default 5000) and `PRAGMA journal_mode = WAL`, except an embedded replica
+ *   (`syncUrl`), which refuses both and takes the busy timeout as the client's
+ *   `timeout` option. A local client is held to one underlying SQLite
  *   connection so those pragmas cover every statement. Remote URLs get no
  *   pragmas: each request may reach a fresh server connection, and
  *   libsql-server enforces foreign keys by default.
@@ -414,12 +415,12 @@ export class LibsqlKnexClient extends KnexSqliteClient {
       if (urlKind !== 'remote') {
         await client.execute('PRAGMA foreign_keys = ON')
       }
-      if (urlKind === 'file') {
+      // An embedded replica (`syncUrl`) refuses both pragmas (Sqlite3UnsupportedStatement): its
+      // busy timeout is the client's `timeout` option above, and its journal is libSQL's own.
+      if (urlKind === 'file' && settings.syncUrl === undefined) {
         const busyTimeout = settings.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
         await client.execute(`PRAGMA busy_timeout = ${busyTimeout}`)
-        if (settings.syncUrl === undefined) {
-          await client.execute('PRAGMA journal_mode = WAL')
-        }
+        await client.execute('PRAGMA journal_mode = WAL')
       }
     } catch (error) {
       client.close()

@@ -5,6 +5,7 @@ import { type ClientClass, quarryClient } from '../../connection/quarry-client.j
 import { type AdvisoryLockSql, type Dialect, isSocketFailure, networkSettings, type ScriptSyntax } from '../dialect.js'
 import type { FailedStatement } from '../error-table.js'
 import { postgresCatalog } from './postgres-catalog.js'
+import { PgKnexClient } from './pg-knex-client.js'
 import { isPostgresConnectionFailure, translatePostgresError } from './postgres-errors.js'
 import { type InsertedRow, insertReturning } from '../insert-returning.js'
 import { nativeDates } from '../date-storage.js'
@@ -40,52 +41,6 @@ const int8AsSafeNumber: PgTypes = {
     if ((oid === JSON_OID || oid === JSONB_OID) && format !== 'binary') return (value: string) => value
     return pgTypes.getTypeParser(oid, format)
   },
-}
-
-interface PgQueryObject {
-  sql: string
-  bindings?: unknown[]
-  options?: { name?: string }
-}
-
-interface PgConnection {
-  /** The protocol connection, with pg's record of the named statements prepared on it. */
-  connection?: { parsedStatements?: Record<string, string> }
-}
-
-type PgClientBase = new (config: Knex.Config) => Knex.Client & {
-  transacting?: boolean
-  _query(connection: PgConnection, obj: PgQueryObject): Promise<unknown>
-}
-
-const KnexPgClient: PgClientBase = require('knex/lib/dialects/postgres/index.js')
-
-/** A plan PostgreSQL refuses to reuse once the columns of `select *` changed (SQLSTATE 0A000). */
-function isStalePlan(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null
-  return e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '')
-}
-
-/**
- * knex's pg client, recovering named prepared statements (see `PreparedQuery`) from a schema
- * change: a statement prepared before a table's columns changed fails with "cached plan must not
- * change result type" on every later run. It failed before running, and outside a transaction
- * (named statements are not used inside one, where the error would abort the transaction), so
- * it is deallocated and sent again, prepared afresh.
- */
-class PgKnexClient extends KnexPgClient {
-  override async _query(connection: PgConnection, obj: PgQueryObject): Promise<unknown> {
-    try {
-      return await super._query(connection, obj)
-    } catch (error) {
-      const name = obj.options?.name
-      if (!name || this.transacting || !isStalePlan(error)) throw error
-      const parsed = connection.connection?.parsedStatements
-      if (parsed) delete parsed[name]
-      await super._query(connection, { sql: `deallocate "${name}"`, bindings: [] })
-      return super._query(connection, obj)
-    }
-  }
 }
 
 /** PostgreSQL through `pg`. */
