@@ -10,6 +10,7 @@ import { registerInitCommand } from './commands/init-command.js'
 import { registerModelCommands } from './commands/model-commands.js'
 import { registerReplCommand } from './commands/repl-command.js'
 import { registerWipeCommand } from './commands/wipe-command.js'
+import { registerStudioCommand } from './commands/studio-command.js'
 
 export interface CliIo {
   cwd: string
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerModelCommands(program, ctx, addDatabaseOptions)
   registerReplCommand(program, ctx, addDatabaseOptions)
   registerMakeFactoryCommand(program, ctx)
+  registerStudioCommand(program, ctx, addDatabaseOptions)
   for (const command of program.commands) command.exitOverride()
 
   try {
