@@ -179,7 +179,10 @@ export function columnOf(model: StudioModel, name: unknown): StudioColumn {
 
 function valueFor(column: StudioColumn, value: unknown): unknown {
   try {
-    return inputFor(column, value)
+    const converted = inputFor(column, value)
+    // A date column is compared with a calendar day, as every dialect stores one (not a timestamp).
+    if (column.kind === 'date' && converted instanceof Date) return converted.toISOString().slice(0, 10)
+    return converted
   } catch (error) {
     if (error instanceof FieldInputError) throw new StudioRequestError(`filters: ${column.property}: ${error.message}`)
     throw error
