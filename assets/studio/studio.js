@@ -126,7 +126,7 @@ async function showRows(model, params) {
       const column = control.dataset.filter
       const op = control.querySelector('select').value
       const [a, b] = [...control.querySelectorAll('input')].map((i) => i.value)
-      if (op === 'range') {
+      if (op === 'range' || (op === '' && control.querySelectorAll('input').length === 2)) {
         if (a) chosen.push({ column, op: 'gte', value: a })
         if (b) chosen.push({ column, op: 'lte', value: b })
       } else if (op === 'null' || op === 'notNull') chosen.push({ column, op })
@@ -187,7 +187,7 @@ async function showRow(model, key, params) {
   main.replaceChildren(
     h('h1', {}, h('a', { href: `#/m/${encodeURIComponent(model.name)}` }, model.name), ` #${result.key}`),
     state.readOnly ? detailTable(model, result.row) : recordForm(model, result.row, result.key),
-    relations,
+    ...relations,
   )
   void params
 }
@@ -283,20 +283,11 @@ function recordForm(model, row, key) {
     }
   }
   form.addEventListener('submit', submit)
-  const actions = h('div', { className: 'actions' },
+  form.append(message, h('div', { className: 'actions' },
     h('button', { type: 'submit', className: 'primary', 'data-testid': 'save' }, key === null ? 'Create' : 'Save'),
-    key === null ? null : h('button', { type: 'button', className: 'danger', 'data-testid': 'delete', onclick: remove }, 'Delete'))
-  return h('div', {}, form, message, actions)
+    key === null ? null : h('button', { type: 'button', className: 'danger', 'data-testid': 'delete', onclick: remove }, 'Delete')))
+  return form
 }
-
-// The submit button sits outside the form's grid: route its click to the form.
-document.addEventListener('click', (event) => {
-  const button = event.target.closest?.('button[type=submit]')
-  if (button && !button.form) {
-    const form = button.closest('div')?.querySelector('form.record')
-    if (form) { event.preventDefault(); form.requestSubmit() }
-  }
-})
 
 async function start() {
   try {
