@@ -1,7 +1,7 @@
 // Quarry studio's page: plain DOM, no framework, no build step. Every value is put on the page
 // as text (never as HTML), so data from the database cannot inject markup.
 const main = document.getElementById('main')
-const state = { csrf: '', readOnly: false, models: [], lastStatement: 0 }
+const state = { csrf: '', readOnly: false, models: [], lastStatement: 0, flash: '' }
 
 /** Makes an element: h('a', { href: '#/' }, 'text', child). */
 function h(tag, attrs = {}, ...children) {
@@ -184,8 +184,11 @@ async function showRow(model, key, params) {
     }
     return h('section', { 'data-testid': `relation-${relation.name}` }, title, relatedTable(model, key, relation, value))
   })
+  const flash = state.flash
+  state.flash = ''
   main.replaceChildren(
     h('h1', {}, h('a', { href: `#/m/${encodeURIComponent(model.name)}` }, model.name), ` #${result.key}`),
+    flash ? h('p', { className: 'flash', 'data-testid': 'flash' }, flash) : null,
     state.readOnly ? detailTable(model, result.row) : recordForm(model, result.row, result.key),
     ...relations,
   )
@@ -263,6 +266,7 @@ function recordForm(model, row, key) {
       const saved = key === null
         ? await api('POST', `models/${encodeURIComponent(model.name)}/rows`, { values })
         : await api('PATCH', `models/${encodeURIComponent(model.name)}/rows/${encodeURIComponent(key)}`, { values })
+      state.flash = key === null ? `Created ${model.name} #${saved.key}` : 'Saved'
       location.hash = `#/m/${encodeURIComponent(model.name)}/r/${encodeURIComponent(saved.key)}`
       if (key !== null) route()
     } catch (error) {
