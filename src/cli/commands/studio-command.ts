@@ -27,7 +27,7 @@ export function registerStudioCommand(program: Command, ctx: CliContext, addData
         const models = await loadModels(config.modelsDirectory, ctx.cwd)
         const c = ctx.out.c
         if (!LOOPBACK.has(options.host)) {
-          ctx.out.error(c.yellow(`Warning: the studio listens on ${options.host}, reachable from other machines; anyone with the URL can read${options.readOnly ? '' : ' and change'} the data.`))
+          ctx.out.error(c.yellow(`Warning: the studio listens on ${options.host}, not 127.0.0.1: other machines may reach it, and anyone with the URL can read${options.readOnly ? '' : ' and change'} the data.`))
         }
         const { startStudio } = await import('../../studio/server.js')
         const studio = await startStudio({ db, models, host: options.host, port: options.port, readOnly: options.readOnly ?? false })
