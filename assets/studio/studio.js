@@ -61,7 +61,9 @@ function cell(column, value) {
     const text = JSON.stringify(value, null, 2)
     return h('td', {}, h('details', {}, h('summary', {}, Array.isArray(value) ? `[${value.length}]` : '{…}'), h('pre', {}, text)))
   }
-  return h('td', { title: String(value) }, String(value))
+  // A calendar day shows as one, not as the midnight-UTC timestamp it travels as.
+  const text = column.kind === 'date' ? String(value).slice(0, 10) : String(value)
+  return h('td', { title: String(value) }, text)
 }
 
 // ---- routes ----------------------------------------------------------------------------
