@@ -2,7 +2,7 @@
 // header, --read-only), the rows with pages, sort and filters, a row with its relations, and
 // writes through the model (casts, observers, errors per field, nothing half-written).
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { startStudio, type Studio } from '../../src/studio/index.js'
+import { startStudio, type Studio } from '../../src/index.js'
 import { forEachDialect } from '../support/databases.js'
 import { type Author, Book, created, MODELS, seed } from './fixtures/models.js'
 import { call, signIn } from './support.js'
