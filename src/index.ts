@@ -131,3 +131,4 @@ export type {
 
 // Errors
 export * from './errors/index.js'
+export { startStudio, type Studio, type StudioOptions } from './studio/index.js'

@@ -11,6 +11,7 @@ import { registerModelCommands } from './commands/model-commands.js'
 import { registerReplCommand } from './commands/repl-command.js'
 import { registerWipeCommand } from './commands/wipe-command.js'
 import { registerGenerateCommands } from './commands/generate-commands.js'
+import { registerStudioCommand } from './commands/studio-command.js'
 
 export interface CliIo {
   cwd: string
@@ -49,6 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerReplCommand(program, ctx, addDatabaseOptions)
   registerMakeFactoryCommand(program, ctx)
   registerGenerateCommands(program, ctx, addDatabaseOptions)
+  registerStudioCommand(program, ctx, addDatabaseOptions)
   for (const command of program.commands) command.exitOverride()
 
   try {
